@@ -1,0 +1,18 @@
+/// The node store's schema migrations, in the order they must be applied.
+///
+/// Append-only: a landed migration is never edited or removed; a change is a new file in `sql/`
+/// plus a new line at the end of `all`. `MeshStore` applies each one once, in its own transaction.
+public enum Migrations {
+    /// One migration: a stable name (the file name without `.sql`) and its SQL text.
+    public struct Migration: Sendable {
+        public let name: String
+        public let sql: String
+    }
+
+    /// Every migration, oldest first. The test suite checks this list against the files in `sql/`.
+    public static let all: [Migration] = [
+        Migration(name: "0001_node_meta", sql: text(PackageResources._001_node_meta_sql)),
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+}

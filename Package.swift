@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+// CourseMesh: one SwiftPM target per layer of Docs/architecture.md; imports only go down.
+import PackageDescription
+
+/// Applied to every Swift target below, so all code builds in one language mode.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "CourseMesh",
+    products: [
+        .executable(name: "coursemesh", targets: ["coursemesh"]),
+    ],
+    targets: [
+        // System-library shims: headers and link flags, nothing else.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The node store's SQL migrations, embedded in the binary in file-name order.
+        .target(name: "Migrations", path: "Migrations", exclude: ["README.md"],
+                resources: [.embedInCode("sql")]),
+
+        .target(name: "MeshCore"),
+        .target(name: "MeshHTTP", dependencies: ["MeshCore", "CZlib"]),
+        .target(name: "MeshStore", dependencies: ["CSQLite", "CLibPQ", "Migrations", "MeshCore"]),
+        .target(name: "MoodleSource", dependencies: ["CLibPQ", "CSQLite", "CLibXML2", "MeshCore"]),
+        .target(name: "Overlay", dependencies: ["MeshCore"]),
+        .target(name: "Search", dependencies: ["Overlay", "MeshStore", "MeshCore"]),
+        .target(name: "Rollup", dependencies: ["Overlay", "MeshStore", "MeshCore"]),
+        .target(name: "Web", dependencies: ["Search", "Rollup", "Overlay", "MeshHTTP", "MeshStore", "MeshCore"]),
+        .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
+                                                   "MeshStore", "MeshHTTP", "MeshCore"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh"]),
+
+        .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
+        .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),
+        .testTarget(name: "MeshStoreTests", dependencies: ["MeshStore"]),
+        .testTarget(name: "MoodleSourceTests", dependencies: ["MoodleSource", "CLibPQ", "CSQLite"]),
+        .testTarget(name: "OverlayTests", dependencies: ["Overlay"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search"]),
+        .testTarget(name: "RollupTests", dependencies: ["Rollup"]),
+        .testTarget(name: "WebTests", dependencies: ["Web"]),
+        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}
