@@ -7,6 +7,13 @@ public enum Migrations {
     public struct Migration: Sendable {
         public let name: String
         public let sql: String
+
+        /// A migration named `name` (its file name without `.sql`) running `sql`. Besides the
+        /// embedded files in `all`, used to test the migration runner with lists of its own.
+        public init(name: String, sql: String) {
+            self.name = name
+            self.sql = sql
+        }
     }
 
     /// Every migration, oldest first. The test suite checks this list against the files in `sql/`.

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A serial executor backed by one dedicated OS thread, so that blocking SQLite calls never run
+/// on Swift's shared cooperative pool. Jobs run in FIFO order, one at a time.
+///
+/// The thread lives until `shutdown()` is called and the queue is drained; then it exits.
+final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
+    // @unchecked: all mutable state is guarded by `condition`.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+    private var thread: Thread?
+
+    /// Starts the thread, named `name` for debuggers and `top -H`.
+    init(name: String) {
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        self.thread = thread
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        condition.lock()
+        jobs.append(unowned)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    /// True when called on this executor's thread.
+    var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return Thread.current === thread
+    }
+
+    func checkIsolated() {
+        precondition(isCurrent, "not on the database thread")
+    }
+
+    /// Lets the thread exit once every queued job has run. Jobs enqueued later still run:
+    /// the loop only exits on an empty queue.
+    func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        let executor = asUnownedSerialExecutor()
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty {
+                thread = nil
+                condition.unlock()
+                return
+            }
+            let batch = jobs
+            jobs.removeAll(keepingCapacity: true)
+            condition.unlock()
+            for job in batch { job.runSynchronously(on: executor) }
+        }
+    }
+}
