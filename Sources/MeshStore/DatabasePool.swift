@@ -35,7 +35,7 @@ public final class DatabasePool: Sendable {
     public static func open(_ location: DatabaseLocation, configuration: DatabaseConfiguration = DatabaseConfiguration(),
                             migrations: [Migrations.Migration] = Migrations.all,
                             clock: any MeshCore.Clock = SystemClock()) async throws -> DatabasePool {
-        let writer = ConnectionActor(name: "meshstore-writer")
+        let writer = ConnectionActor(name: "store-writer")
         try await writer.open(location: location, configuration: configuration, readOnly: false)
         let now = clock.now()
         do {
@@ -47,7 +47,7 @@ public final class DatabasePool: Sendable {
         var readers: [ConnectionActor] = []
         if case .file = location {
             for i in 0..<max(0, configuration.readerCount) {
-                let reader = ConnectionActor(name: "meshstore-reader-\(i)")
+                let reader = ConnectionActor(name: "store-reader-\(i)")
                 do {
                     try await reader.open(location: location, configuration: configuration, readOnly: true)
                 } catch {

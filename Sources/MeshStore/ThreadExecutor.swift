@@ -11,10 +11,13 @@ final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
 
-    /// Starts the thread, named `name` for debuggers and `top -H`.
+    /// Starts the thread, named `name` for debuggers and `top -H` (at most 15 bytes on Linux).
     init(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        // Named from inside: on Linux, naming a Thread before start() does not reach the OS thread.
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            run()
+        }
         self.thread = thread
         thread.start()
     }
