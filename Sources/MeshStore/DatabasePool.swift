@@ -64,6 +64,7 @@ public final class DatabasePool: Sendable {
     /// Runs `body` in a read transaction (a consistent snapshot) on one of the readers, or on the
     /// writer when there are none. Rethrows what `body` throws. `body` must not write: reader
     /// connections are read-only and fail with `SQLITE_READONLY`.
+    @discardableResult
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let connection: ConnectionActor
         if readers.isEmpty {
@@ -78,12 +79,14 @@ public final class DatabasePool: Sendable {
     /// Runs `body` in an immediate transaction on the writer: COMMIT when it returns (durable on
     /// disk before this returns when `synchronous` is `.full`), ROLLBACK when it throws, then
     /// rethrows. Writes are serialized in call order.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.run { db in try db.inTransaction(.immediate) { try body(db) } }
     }
 
     /// Runs `body` on the writer outside any transaction, for statements that refuse to run in
     /// one (`VACUUM`, some `PRAGMA`s). Each statement then commits on its own.
+    @discardableResult
     public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.run(body)
     }
