@@ -13,14 +13,19 @@ final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
 
     /// Starts the thread, named `name` for debuggers and `top -H` (at most 15 bytes on Linux).
     init(name: String) {
-        // Named from inside: on Linux, naming a Thread before start() does not reach the OS thread.
+        // Named from inside: on Linux, naming a Thread before start() does not reach the OS
+        // thread. The OS name is best-effort; the thread dictionary entry is reliable.
         let thread = Thread { [self] in
             Thread.current.name = name
+            Thread.current.threadDictionary[ThreadExecutor.nameKey] = name
             run()
         }
         self.thread = thread
         thread.start()
     }
+
+    /// The `threadDictionary` key under which each executor thread records its name.
+    static let nameKey = "MeshStore.executor"
 
     func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)

@@ -35,8 +35,10 @@ import Testing
 
     @Test func closuresRunOnTheConnectionsOwnThreads() async throws {
         try await withTemporaryDatabase { pool, _ async throws in
-            let writerThread = try await pool.write { _ in Thread.current.name ?? "" }
-            let readerThread = try await pool.read { _ in Thread.current.name ?? "" }
+            // Each executor thread records its name in its thread dictionary when it starts.
+            let name: @Sendable (Database) -> String = { _ in Thread.current.threadDictionary["MeshStore.executor"] as? String ?? "" }
+            let writerThread = try await pool.write(name)
+            let readerThread = try await pool.read(name)
             #expect(writerThread == "store-writer")
             #expect(readerThread.hasPrefix("store-reader-"))
         }
