@@ -88,7 +88,7 @@ public struct CourseStore: Sendable {
             """)
         var counts = CourseUpsertCounts()
         for document in documents {
-            let hash = try contentHash(of: document)
+            let hash = contentHash(of: document)
             let stored = try existing.fetchOne([.integer(document.courseID)])
             if let stored, try stored.get(0, as: String.self) == hash {
                 counts.unchanged += 1
@@ -114,9 +114,26 @@ public struct CourseStore: Sendable {
         return removed
     }
 
-    /// Hex SHA-256 of the document's canonical JSON (sorted keys): equal iff the content is equal.
-    public static func contentHash(of document: CourseDocument) throws -> String {
-        SHA256.digest(try JSONCoding.encode(document)).hexString
+    /// Hex SHA-256 of the document's canonical byte form: equal iff every field is equal.
+    ///
+    /// The form (`course-v1`, then each field in declaration order: strings as UTF-8 length +
+    /// bytes, integers as 8 bytes big-endian, nil as a marker, arrays as count + elements) is
+    /// built by hand rather than through JSON because this runs for every document of every
+    /// sync, unchanged ones included. Changing the form marks every stored course changed once.
+    public static func contentHash(of d: CourseDocument) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + d.summary.utf8.count)
+        func int(_ v: Int64) { for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> Int64(shift))) } }
+        func str(_ s: String) { int(Int64(s.utf8.count)); bytes.append(contentsOf: s.utf8) }
+        func opt(_ v: Int64?) { if let v { bytes.append(1); int(v) } else { bytes.append(0) } }
+        func list(_ items: [String]) { int(Int64(items.count)); items.forEach(str) }
+        str("course-v1")
+        int(d.courseID); str(d.url); str(d.fullName); str(d.shortName); str(d.summary)
+        list(d.categoryPath); list(d.tags); str(d.language); str(d.format)
+        opt(d.startDate); opt(d.endDate); int(d.timeModified); bytes.append(d.openEnrolment ? 1 : 0)
+        int(Int64(d.enrolledCount)); int(Int64(d.modules.count))
+        for module in d.modules { str(module.type); str(module.name) }
+        return SHA256.digest(bytes).hexString
     }
 
     // MARK: Row mapping
