@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Web", dependencies: ["Search", "Rollup", "Overlay", "MeshHTTP", "MeshStore", "MeshCore"]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
                                                    "MeshStore", "MeshHTTP", "MeshCore"]),
-        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),
