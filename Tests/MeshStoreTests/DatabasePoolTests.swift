@@ -92,4 +92,34 @@ import Testing
             #expect(try await pool.read { db in try db.scalar("SELECT count(*) FROM t", as: Int.self) } == 50)
         }
     }
+
+    @Test func secondWriterGivesUpAfterTheBusyTimeoutWithStoreBusy() async throws {
+        try await withTemporaryDatabase { pool, dir async throws in
+            try await pool.write { db in try db.execute("CREATE TABLE t (v INTEGER)") }
+            // Another process's connection to the same file, with a short busy timeout.
+            let other = try await DatabasePool.open(.file(path: dir.file("test.sqlite")),
+                                                    configuration: DatabaseConfiguration(busyTimeout: .milliseconds(100)),
+                                                    migrations: [])
+            let (locked, lockedSignal) = AsyncStream.makeStream(of: Void.self)
+            let release = DispatchSemaphore(value: 0)
+            let holder = Task {
+                try await pool.write { _ in
+                    lockedSignal.yield()
+                    _ = release.wait(timeout: .now() + 10)
+                }
+            }
+            var iterator = locked.makeAsyncIterator()
+            _ = await iterator.next()
+            let error = await #expect(throws: StoreError.self) {
+                try await other.write { db in try db.execute("INSERT INTO t VALUES (1)") }
+            }
+            release.signal()
+            try await holder.value
+            #expect(error?.primaryCode == 5) // SQLITE_BUSY
+            #expect(error?.code == "store_busy")
+            #expect(error?.status == 503)
+            #expect(error?.sql == "BEGIN IMMEDIATE")
+            await other.close()
+        }
+    }
 }
