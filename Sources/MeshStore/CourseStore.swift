@@ -30,6 +30,7 @@ public struct CourseStore: Sendable {
 
     /// Inserts new documents and replaces changed ones, all in one transaction; documents whose
     /// content hash is unchanged are not rewritten. `time` becomes `first_seen_at` / `changed_at`.
+    @discardableResult
     public func upsert(_ documents: [CourseDocument], at time: Timestamp) async throws -> CourseUpsertCounts {
         try await database.write { db in try Self.upsert(documents, at: time, in: db) }
     }

@@ -61,7 +61,8 @@ public final class DatabasePool: Sendable {
         return DatabasePool(location: location, configuration: configuration, writer: writer, readers: readers)
     }
 
-    /// Runs `body` in a read transaction (a consistent snapshot) on one of the readers, or on the
+    /// Runs `body` in a read transaction (a consistent snapshot) on one of the readers (taken in
+    /// turn, so a long read delays the reads queued behind it on the same reader), or on the
     /// writer when there are none. Rethrows what `body` throws. `body` must not write: reader
     /// connections are read-only and fail with `SQLITE_READONLY`.
     @discardableResult

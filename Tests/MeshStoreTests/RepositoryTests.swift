@@ -1,5 +1,6 @@
 import MeshCore
 import MeshStore
+import Migrations
 import Testing
 
 private func course(_ id: Int64, name: String = "Àlgebra lineal", tags: [String] = ["math"]) -> CourseDocument {
@@ -197,4 +198,3 @@ private let t0 = Timestamp(milliseconds: 1_700_000_000_000)
     }
 }
 
-import Migrations
