@@ -80,13 +80,43 @@ public enum SummaryText {
     }
 
     /// Collapses whitespace (non-breaking spaces included) within lines, trims, drops empty lines.
+    /// Works on UTF-8 bytes: summaries of thousands of courses pass through here.
     static func tidy(_ s: String) -> String {
-        var lines: [String] = []
-        for raw in s.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" }) {
-            let words = raw.split(whereSeparator: { $0.isWhitespace })
-            if !words.isEmpty { lines.append(words.joined(separator: " ")) }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false, pendingLine = false
+        var bytes = Array(s.utf8)
+        bytes.append(0x20)
+        var i = 0
+        while i < bytes.count - 1 {
+            let b = bytes[i]
+            var width = 0
+            var isLine = false
+            switch b {
+            case 0x0A, 0x0D: width = 1; isLine = true
+            case 0x20, 0x09, 0x0B, 0x0C: width = 1
+            case 0xC2 where bytes[i + 1] == 0xA0: width = 2  // U+00A0 no-break space
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] >= 0x80 && bytes[i + 2] <= 0x8A || bytes[i + 2] == 0xAF):
+                width = 3  // U+2000…U+200A, U+202F
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                width = 3; isLine = true  // U+2028, U+2029
+            case 0xE3 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80: width = 3  // U+3000
+            default: break
+            }
+            if width > 0 {
+                if isLine { pendingLine = true } else { pendingSpace = true }
+                i += width
+                continue
+            }
+            if !out.isEmpty {
+                if pendingLine { out.append(0x0A) } else if pendingSpace { out.append(0x20) }
+            }
+            pendingLine = false
+            pendingSpace = false
+            out.append(b)
+            i += 1
         }
-        return lines.joined(separator: "\n")
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
