@@ -22,20 +22,33 @@ struct CourseDocumentReader {
         return out
     }
 
+    /// Rows of the batch's courses: a range when the ids are dense (a full read; an index range
+    /// scan), an explicit list otherwise (an incremental read of scattered ids). Range extras are
+    /// dropped by the caller. Placeholders of the filter are `$1` and `$2`.
+    private func filter(_ ids: [Int64]) -> (sql: (String) -> String, params: [SQLParam]) {
+        let lo = ids.first ?? 0, hi = ids.last ?? 0
+        if hi - lo < 2 * Int64(ids.count) {
+            return ({ "\($0) BETWEEN $1 AND $2" }, [.int(lo), .int(hi)])
+        }
+        let d = db.dialect
+        return ({ "(\(d.inIDs($0, "$1")) AND CAST($2 AS BIGINT) = 0)" }, [d.ids(ids), .int(0)])
+    }
+
     private func readBatch(_ ids: [Int64]) throws -> [CourseDocument] {
-        let d = db.dialect, s = schema
-        let idParam = d.ids(ids)
+        let s = schema
+        let wanted = Set(ids)
+        let (inBatch, idParams) = filter(ids)
         var tags: [Int64: [String]] = [:]
         for r in try db.query("""
             SELECT ti.itemid, t.rawname FROM \(s.t("tag_instance")) ti JOIN \(s.t("tag")) t ON t.id = ti.tagid
-            WHERE ti.itemtype = $2 AND ti.component = $3 AND \(d.inIDs("ti.itemid", "$1"))
+            WHERE ti.itemtype = $3 AND ti.component = $4 AND \(inBatch("ti.itemid"))
             ORDER BY ti.itemid, ti.ordering, ti.id
-            """, [idParam, .text("course"), .text("core")]) {
+            """, idParams + [.text("course"), .text("core")]) {
             tags[r.int(0), default: []].append(r.text(1))
         }
         // Position of each module on the course page: section number, then place in the sequence.
         var position: [Int64: (Int64, Int)] = [:]
-        for r in try db.query("SELECT section, sequence FROM \(s.t("course_sections")) WHERE \(d.inIDs("course", "$1"))", [idParam]) {
+        for r in try db.query("SELECT section, sequence FROM \(s.t("course_sections")) WHERE \(inBatch("course"))", idParams) {
             for (i, cm) in r.text(1).split(separator: ",").enumerated() {
                 if let cmid = Int64(cm) { position[cmid] = (r.int(0), i) }
             }
@@ -44,8 +57,8 @@ struct CourseDocumentReader {
         for type in site.moduleTypes {
             for r in try db.query("""
                 SELECT cm.id, cm.course, x.name FROM \(s.t("course_modules")) cm JOIN \(s.t(type.name)) x ON x.id = cm.instance
-                WHERE cm.module = $2 AND cm.visible = 1 AND cm.deletioninprogress = 0 AND \(d.inIDs("cm.course", "$1"))
-                """, [idParam, .int(type.id)]) {
+                WHERE cm.module = $3 AND cm.visible = 1 AND cm.deletioninprogress = 0 AND \(inBatch("cm.course"))
+                """, idParams + [.int(type.id)]) {
                 let name = SummaryText.tidy(r.text(2))
                 modules[r.int(1), default: []].append((r.int(0), CourseDocument.Module(type: type.name, name: name)))
             }
@@ -53,10 +66,10 @@ struct CourseDocumentReader {
         var docs: [CourseDocument] = []
         for r in try db.query("""
             SELECT id, category, fullname, shortname, summary, summaryformat, format, lang, startdate, enddate
-            FROM \(s.t("course")) WHERE \(d.inIDs("id", "$1")) ORDER BY id
-            """, [idParam]) {
+            FROM \(s.t("course")) WHERE \(inBatch("id")) ORDER BY id
+            """, idParams) {
             let id = r.int(0)
-            guard aggregates.courses[id] != nil else { continue }
+            guard wanted.contains(id), aggregates.courses[id] != nil else { continue }
             let ordered = (modules[id] ?? []).sorted { a, b in
                 let pa = position[a.cm] ?? (Int64.max, 0), pb = position[b.cm] ?? (Int64.max, 0)
                 return pa != pb ? (pa.0, pa.1) < (pb.0, pb.1) : a.cm < b.cm
