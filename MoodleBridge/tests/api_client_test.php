@@ -173,6 +173,37 @@ final class api_client_test extends TestCase {
         $this->assertLessThan(5, microtime(true) - $started, 'connection refused must not wait for the timeout');
     }
 
+    public function test_stream_transport_talks_real_http_to_a_local_server(): void {
+        $port = self::closed_port();
+        $log = tempnam(sys_get_temp_dir(), 'cm-echo');
+        $server = proc_open(['php', '-S', "127.0.0.1:$port", __DIR__ . '/fixtures/echo_router.php'],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']], $pipes);
+        try {
+            $client = new api_client("http://127.0.0.1:$port", 'good', new stream_transport(), 5);
+            $totals = null;
+            for ($try = 0; $try < 50 && $totals === null; $try++) {
+                try {
+                    $totals = $client->push_courses([self::doc(2), self::doc(3)]);
+                } catch (api_exception $e) {
+                    $this->assertSame(api_exception::UNREACHABLE, $e->errorcode, $e->getMessage());
+                    usleep(100000);
+                }
+            }
+            $this->assertSame(['accepted' => 2, 'added' => 2, 'updated' => 0, 'unchanged' => 0], $totals);
+            try {
+                (new api_client("http://127.0.0.1:$port", 'bad', new stream_transport(), 5))->push_courses([self::doc(2)]);
+                $this->fail('the server refuses a wrong token');
+            } catch (api_exception $e) {
+                $this->assertSame(401, $e->status);
+                $this->assertSame('unauthorized', $e->errorcode);
+            }
+        } finally {
+            proc_terminate($server);
+            proc_close($server);
+            @unlink($log);
+        }
+    }
+
     // Live tests against a real `coursemesh serve`.
 
     /**

@@ -164,8 +164,8 @@ final class search_page implements \renderable, \templatable {
     }
 
     /**
-     * Keeps only <mark> and </mark> from the service's snippet HTML; everything else is
-     * decoded once and escaped again, so no tag, attribute or script survives.
+     * Keeps only <mark> and </mark> from the service's snippet HTML: raw tags are dropped,
+     * escaped text is decoded once and escaped again, so no tag, attribute or script survives.
      *
      * @param string $html
      * @return string Safe HTML.
@@ -183,7 +183,7 @@ final class search_page implements \renderable, \templatable {
                 $out .= '</mark>';
                 $open = false;
             } else if ($lower !== '<mark>' && $lower !== '</mark>') {
-                $text = strip_tags(html_entity_decode($part, ENT_QUOTES | ENT_HTML5, 'UTF-8'));
+                $text = html_entity_decode(strip_tags($part), ENT_QUOTES | ENT_HTML5, 'UTF-8');
                 $out .= htmlspecialchars($text, ENT_QUOTES | ENT_HTML5, 'UTF-8');
             }
         }
