@@ -38,7 +38,7 @@ final class course_loader {
         if (!$course) {
             return null;
         }
-        if ((int) $course->id === SITEID || (int) $course->category === 0) {
+        if ((int) $course->id === (int) SITEID || (int) $course->category === 0) {
             return new course_records($course);
         }
         return new course_records(

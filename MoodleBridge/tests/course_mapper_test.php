@@ -187,7 +187,11 @@ final class course_mapper_test extends TestCase {
     }
 
     public function test_document_satisfies_the_shared_schema_constraints(): void {
-        $schema = json_decode(file_get_contents(dirname(__DIR__, 2) . '/Docs/course-document.schema.json'), true);
+        $file = dirname(__DIR__, 2) . '/Docs/course-document.schema.json';
+        if (!is_file($file)) {
+            $this->markTestSkipped('Docs/course-document.schema.json ships with the CourseMesh repository, not the plugin zip.');
+        }
+        $schema = json_decode(file_get_contents($file), true);
         $doc = self::mapper()->map(self::records([], null, ['modules' => [(object) ['modname' => 'page',
             'name' => 'Notes', 'visible' => 1, 'visibleoncoursepage' => 1, 'deletioninprogress' => 0]]]));
         $this->assertSame($schema['required'], array_keys($doc));
