@@ -60,3 +60,21 @@ function local_coursemesh_share_settings_updated($name = '') {
         \core\task\manager::queue_adhoc_task(new \local_coursemesh\task\resync_all(), true);
     }
 }
+
+/**
+ * Adds "Search other campuses" to a course's navigation (the course "More" menu in Moodle 4.x)
+ * for users who hold local/coursemesh:search in that course.
+ *
+ * @param navigation_node $navigation The course navigation node.
+ * @param stdClass $course
+ * @param context $context The course context.
+ */
+function local_coursemesh_extend_navigation_course($navigation, $course, $context) {
+    if ((int) $course->id === (int) SITEID || trim((string) get_config('local_coursemesh', 'serviceurl')) === ''
+            || !has_capability('local/coursemesh:search', $context)) {
+        return;
+    }
+    $navigation->add(get_string('searchnav', 'local_coursemesh'),
+        new moodle_url('/local/coursemesh/index.php', ['courseid' => $course->id]),
+        navigation_node::TYPE_SETTING, null, 'local_coursemesh_search', new pix_icon('i/search', ''));
+}
