@@ -36,7 +36,7 @@ let package = Package(
                 resources: [.embedInCode("Resources/openapi.json")]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
                                                    "MeshStore", "MeshHTTP", "MeshCore"]),
-        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MeshCore"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "RollupTests", dependencies: ["Rollup"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
-        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh"]),
+        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
     ]
 )
 
