@@ -94,8 +94,8 @@ public actor HTTPServer {
         var perLoop: [[Int32]] = Array(repeating: [], count: max(1, configuration.eventLoops))
         var opened: [Int32] = []
         do {
+            var port = configuration.port  // port 0: the first bind picks it, the rest reuse it
             for host in configuration.hosts {
-                var port = configuration.port
                 for i in perLoop.indices {
                     let (fd, address) = try ListenSocket.open(SocketAddress(host: host, port: port), backlog: Int32(configuration.backlog))
                     opened.append(fd)
