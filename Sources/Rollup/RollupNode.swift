@@ -110,8 +110,11 @@ public struct RollupNode: Sendable {
         return true
     }
 
-    /// `local` plus the latest snapshot of every live child.
-    public mutating func subtreeAggregate() -> Aggregate {
+    /// `local` plus the latest snapshot of every live child (computed afresh).
+    public var subtreeAggregate: Aggregate { local.merging(children.childrenAggregate) }
+
+    /// `subtreeAggregate`, recomputed only when a child snapshot or `local` changed.
+    private mutating func cachedSubtreeAggregate() -> Aggregate {
         if let c = cached, c.revision == children.revision, c.localRevision == localRevision { return c.value }
         var value = local
         value.merge(children.childrenAggregate)
@@ -125,7 +128,7 @@ public struct RollupNode: Sendable {
     public mutating func tick(now: Timestamp, parent: RollupNodeID?) -> [RollupAction] {
         _ = children.expire(now: now, timeout: settings.expiry)
         var actions: [RollupAction] = []
-        let subtree = subtreeAggregate()
+        let subtree = cachedSubtreeAggregate()
         if let old = currentParent, old != parent {
             sequence += 1
             actions.append(.report(to: old, RollupReport(sender: id, version: version, aggregate: nil)))

@@ -5,8 +5,22 @@ import MeshCore
 /// parent is its next hop toward the stats key: the key's owner when the key falls between
 /// the node and its successor, else the closest finger preceding the key (Chord, Stoica et
 /// al. 2001, §4.3, `closest_preceding_finger`). Depth and fan-in are therefore O(log N).
+///
+/// With `.identifierSpace` fingers a node's fan-in grows with the ring gap before it, so the
+/// largest fan-in is O(log² N). With `.memberRank` fingers (finger i = the member 2ⁱ places
+/// further round the ring, which a node with the full member list can compute) the tree is
+/// binomial: depth ≤ ⌈log₂ N⌉ and fan-in ≤ ⌈log₂ N⌉.
 /// Immutable after construction; safe to share across threads.
 public struct ChordRingTopology: RollupTopology, Sendable {
+    /// How finger i of a node is placed.
+    public enum FingerSpacing: Sendable {
+        /// Classic Chord: `successor(n + 2ⁱ)` in identifier space.
+        case identifierSpace
+        /// The member 2ⁱ positions after the node in ring order.
+        case memberRank
+    }
+
+    public let spacing: FingerSpacing
     /// Ring positions, ascending, and the node at each.
     public let positions: [UInt64]
     public let nodes: [RollupNodeID]
@@ -20,7 +34,8 @@ public struct ChordRingTopology: RollupTopology, Sendable {
     }
 
     /// A ring of `members` (distinct ids) for the key `H(key)`, `"stats"` by default.
-    public init(members: [RollupNodeID], key: String = "stats") {
+    public init(members: [RollupNodeID], key: String = "stats", spacing: FingerSpacing = .identifierSpace) {
+        self.spacing = spacing
         let placed = members.map { (ChordRingTopology.position($0), $0) }.sorted { $0.0 < $1.0 }
         positions = placed.map(\.0)
         nodes = placed.map(\.1)
@@ -49,6 +64,13 @@ public struct ChordRingTopology: RollupTopology, Sendable {
         let n = positions[i]
         let rootIndex = successorIndex(key)
         if i == rootIndex { return nil }
+        if spacing == .memberRank {
+            // Members between this node and the root, counted round the ring; hop by the
+            // largest power of two not past the root.
+            let remaining = (rootIndex - i + nodes.count) % nodes.count
+            let hop = 1 << (Int.bitWidth - 1 - remaining.leadingZeroBitCount)
+            return nodes[(i + hop) % nodes.count]
+        }
         let distanceToKey = key &- n  // clockwise distance, > 0 since n is not the owner
         let next = (i + 1) % nodes.count
         if positions[next] &- n >= distanceToKey || next == rootIndex { return nodes[rootIndex] }
