@@ -28,12 +28,12 @@ public actor LocalIndex: PostingSource {
     /// id is replaced.
     public func add(postings: [Posting]) {
         for id in Set(postings.map(\.document.id)) { remove(documentID: id) }
-        var termsByDoc: [String: [String]] = [:]
+        var termsByDoc: [String: (info: DocumentInfo, terms: [String])] = [:]
         for posting in postings {
             lists[posting.term, default: [:]][posting.document.id] = posting
-            termsByDoc[posting.document.id, default: []].append(posting.term)
-            documents[posting.document.id] = (posting.document, termsByDoc[posting.document.id]!)
+            termsByDoc[posting.document.id, default: (posting.document, [])].terms.append(posting.term)
         }
+        for (id, entry) in termsByDoc { documents[id] = entry }
     }
 
     /// Retracts every posting of the document with `id`.

@@ -19,6 +19,8 @@ public enum TextFolding {
     /// Returns `text` in NFKC, lower-cased, with combining marks removed and the letters in
     /// `specialLetters` spelled with base letters. Idempotent: `fold(fold(s)) == fold(s)`.
     public static func fold(_ text: String) -> String {
+        // Fast path: plain ASCII without apostrophe look-alikes only needs lower-casing.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x60 }) { return text.lowercased() }
         let compat = text.precomposedStringWithCompatibilityMapping.lowercased()
         var scalars = String.UnicodeScalarView()
         for scalar in compat.decomposedStringWithCanonicalMapping.unicodeScalars {

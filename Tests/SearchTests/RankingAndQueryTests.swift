@@ -94,3 +94,32 @@ import Testing
         #expect(ranges == [HighlightRange(start: 0, length: 5), HighlightRange(start: 7, length: 3), HighlightRange(start: 14, length: 8)])
     }
 }
+
+@Suite struct LocalIndexTests {
+    let site = SiteInfo(url: "https://moodle.example.edu/", name: "Example", country: "IT", language: "it")
+
+    func course(_ id: Int64, _ title: String) -> CourseDocument {
+        CourseDocument(courseID: id, url: "https://moodle.example.edu/course/view.php?id=\(id)", fullName: title,
+                       shortName: "", summary: "", categoryPath: [], tags: [], language: "it", format: "topics",
+                       startDate: nil, endDate: nil, timeModified: 1, openEnrolment: false, enrolledCount: 0, modules: [])
+    }
+
+    @Test func updatingACourseRetractsItsOldTermsAndRemovingRetractsAll() async throws {
+        let index = LocalIndex()
+        await index.add(course(2, "Chimica organica"), site: site)
+        await index.add(course(3, "Chimica fisica"), site: site)
+        #expect(await index.documentFrequency(term: "organic") == 1)
+        await index.add(course(2, "Storia dell'arte"), site: site)
+        #expect(await index.documentFrequency(term: "organic") == 0)
+        #expect(await index.documentFrequency(term: "chimic") == 1)
+        #expect(await index.documentCount == 2)
+        await index.remove(documentID: DocumentInfo.makeID(siteURL: site.url, courseID: 2))
+        #expect(await index.documentFrequency(term: "stor") == 0)
+        #expect(await index.statistics().documentCount == 1)
+    }
+
+    @Test func documentIDsIgnoreTrailingSlashAndCase() {
+        #expect(DocumentInfo.makeID(siteURL: "https://Moodle.example.edu/", courseID: 5)
+                == DocumentInfo.makeID(siteURL: "https://moodle.example.edu", courseID: 5))
+    }
+}
