@@ -43,6 +43,25 @@ public struct MembershipView: Sendable {
         absent = bits
     }
 
+    /// A view of `directory` lacking the members whose bits are set in `absentWords`
+    /// (64 members per word, bit i of word w is member 64·w + i).
+    public init(directory: MemberDirectory, absentWords: [UInt64]) {
+        self.init(directory: directory)
+        var bits = Bitset(count: directory.count)
+        for (w, word) in absentWords.enumerated() where w < (directory.count + 63) / 64 {
+            var rest = word
+            while rest != 0 {
+                let i = w << 6 + rest.trailingZeroBitCount
+                rest &= rest - 1
+                guard i < directory.count else { break }
+                bits[i] = true
+                count -= 1
+                digest ^= directory.state(at: i).digestMix
+            }
+        }
+        absent = bits
+    }
+
     /// A view built from a list of states (a joiner's first table).
     public init(states: [MemberState]) {
         self.init(directory: MemberDirectory(states))
