@@ -31,10 +31,12 @@ let package = Package(
         .target(name: "Overlay", dependencies: ["MeshCore"]),
         .target(name: "Search", dependencies: ["Overlay", "MeshStore", "MeshCore"]),
         .target(name: "Rollup", dependencies: ["Overlay", "MeshStore", "MeshCore"]),
-        .target(name: "Web", dependencies: ["Search", "Rollup", "Overlay", "MeshHTTP", "MeshStore", "MeshCore"]),
+        .target(name: "Web", dependencies: ["Search", "Rollup", "Overlay", "MeshHTTP", "MeshStore", "MeshCore"],
+                // Docs/openapi.json, linked here so the served document is the documented one.
+                resources: [.embedInCode("Resources/openapi.json")]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
                                                    "MeshStore", "MeshHTTP", "MeshCore"]),
-        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),
