@@ -16,5 +16,5 @@ extension Command {
 
 enum Commands {
     /// Every subcommand, in the order `coursemesh --help` lists them.
-    static let all: [any Command.Type] = []
+    static let all: [any Command.Type] = [SimCommand.self]
 }
