@@ -38,7 +38,7 @@ let package = Package(
                 resources: [.embedInCode("Resources/openapi.json")]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
                                                    "MeshStore", "MeshHTTP", "MeshCore"]),
-        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "Web", "MeshHTTP", "Overlay", "MoodleSource", "MeshStore", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),

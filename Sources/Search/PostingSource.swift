@@ -48,6 +48,12 @@ public actor LocalIndex: PostingSource {
     /// Number of documents held.
     public var documentCount: Int { documents.count }
 
+    /// Number of distinct terms (posting lists) held.
+    public var termCount: Int { lists.count }
+
+    /// Number of postings held, over all lists.
+    public var postingCount: Int { lists.values.reduce(0) { $0 + $1.count } }
+
     public func documentFrequency(term: String) -> Int { lists[term]?.count ?? 0 }
 
     public func postings(term: String, candidates: CandidateFilter?) -> [Posting] {

@@ -18,6 +18,8 @@ public struct SearchHit: Codable, Hashable, Sendable {
     public var tags: [String]
     public var openEnrolment: Bool
     public var startDate: Int64?
+    /// Unix seconds of the course's latest change (feeds order by it).
+    public var timeModified: Int64
     /// Plain snippet text.
     public var snippet: String
     /// The query's words in `snippet`.
@@ -28,7 +30,7 @@ public struct SearchHit: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, score, title, url, country, language, category, tags, snippet, highlights
         case siteName = "site_name", siteURL = "site_url", openEnrolment = "open_enrolment",
-             startDate = "start_date", snippetHTML = "snippet_html"
+             startDate = "start_date", timeModified = "time_modified", snippetHTML = "snippet_html"
     }
 }
 
@@ -94,7 +96,7 @@ public enum ResultAssembler {
         return SearchHit(id: doc.id, score: ranked.score, title: doc.title, url: doc.url, siteName: doc.siteName,
                          siteURL: doc.siteURL, country: doc.country, language: doc.language, category: doc.category,
                          tags: doc.tags, openEnrolment: doc.openEnrolment, startDate: doc.startDate,
-                         snippet: doc.snippetSource, highlights: ranges, snippetHTML: html)
+                         timeModified: doc.timeModified, snippet: doc.snippetSource, highlights: ranges, snippetHTML: html)
     }
 
     /// The words of `text` whose term (in `language`) is in `terms`: their UTF-16 ranges, and
