@@ -16,5 +16,7 @@ extension Command {
 
 enum Commands {
     /// Every subcommand, in the order `coursemesh --help` lists them.
-    static let all: [any Command.Type] = []
+    static let all: [any Command.Type] = [
+        IndexCommand.self,
+    ]
 }
