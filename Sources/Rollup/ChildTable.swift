@@ -6,14 +6,18 @@ public typealias RollupNodeID = String
 /// The order of a sender's reports: `epoch` grows when the sender restarts (e.g. its start time
 /// in ms), `sequence` grows with every report within an epoch. Compared lexicographically.
 public struct ReportVersion: Codable, Hashable, Comparable, Sendable {
+    /// The sender's incarnation; grows across restarts.
     public var epoch: UInt64
+    /// The report's number within the epoch.
     public var sequence: UInt64
 
+    /// A version with the given parts.
     public init(epoch: UInt64, sequence: UInt64) {
         self.epoch = epoch
         self.sequence = sequence
     }
 
+    /// Lexicographic: epoch first, then sequence.
     public static func < (a: ReportVersion, b: ReportVersion) -> Bool {
         (a.epoch, a.sequence) < (b.epoch, b.sequence)
     }
@@ -23,11 +27,14 @@ public struct ReportVersion: Codable, Hashable, Comparable, Sendable {
 /// the parent held for it. `aggregate == nil` is a withdrawal: the sender now reports to another
 /// parent, so this one must stop counting it.
 public struct RollupReport: Codable, Hashable, Sendable {
+    /// The child that sent it.
     public var sender: RollupNodeID
+    /// Orders the sender's reports; only a newer one replaces what the parent holds.
     public var version: ReportVersion
     /// The sender's subtree aggregate, or nil for a withdrawal.
     public var aggregate: Aggregate?
 
+    /// A snapshot report (`aggregate` set) or a withdrawal (`aggregate` nil).
     public init(sender: RollupNodeID, version: ReportVersion, aggregate: Aggregate?) {
         self.sender = sender
         self.version = version
@@ -62,6 +69,7 @@ public struct ChildTable: Sendable {
     /// Grows on every change to the set of live snapshots; lets callers cache their sum.
     public private(set) var revision: UInt64 = 0
 
+    /// An empty table.
     public init() {}
 
     /// Applies `report`, received at `now`. See `Outcome`.

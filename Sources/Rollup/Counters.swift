@@ -6,18 +6,26 @@ import MeshCore
 public struct Counters: Codable, Hashable, Sendable {
     /// Sites counted (1 for one site's record).
     public var sites: Int
+    /// Courses, front page excluded (`SiteStats.courses`).
     public var courses: Int
+    /// Users not deleted, guest excluded.
     public var users: Int
+    /// User enrolments, all states.
     public var enrolments: Int
+    /// Distinct users active in the last 30 days, summed per site.
     public var activeUsers30d: Int
+    /// Forum posts.
     public var forumPosts: Int
+    /// Questions in the question bank.
     public var quizQuestions: Int
+    /// Resources in all courses.
     public var resources: Int
 
     /// All counters 0: the identity of `+`.
     public static let zero = Counters(sites: 0, courses: 0, users: 0, enrolments: 0, activeUsers30d: 0,
                                       forumPosts: 0, quizQuestions: 0, resources: 0)
 
+    /// Counters with the given values.
     public init(sites: Int, courses: Int, users: Int, enrolments: Int, activeUsers30d: Int,
                 forumPosts: Int, quizQuestions: Int, resources: Int) {
         self.sites = sites
@@ -62,15 +70,21 @@ public struct Counters: Codable, Hashable, Sendable {
 /// over some set of course documents. Dividing by the document count gives the exact average
 /// field length for ranking. Associative and commutative under `+`, identity `.zero`.
 public struct FieldLengths: Codable, Hashable, Sendable {
+    /// Terms in course titles.
     public var title: Int
+    /// Terms in tags.
     public var tags: Int
+    /// Terms in category paths.
     public var category: Int
+    /// Terms in summaries.
     public var summary: Int
+    /// Terms in module names.
     public var modules: Int
 
     /// All lengths 0: the identity of `+`.
     public static let zero = FieldLengths(title: 0, tags: 0, category: 0, summary: 0, modules: 0)
 
+    /// Lengths with the given values.
     public init(title: Int, tags: Int, category: Int, summary: Int, modules: Int) {
         self.title = title
         self.tags = tags
@@ -88,10 +102,15 @@ public struct FieldLengths: Codable, Hashable, Sendable {
 
 /// The average length of each BM25F field over the whole index; all 0 when there are no documents.
 public struct AverageFieldLengths: Hashable, Sendable {
+    /// Mean terms per document in each field.
     public var title: Double
+    /// See `title`.
     public var tags: Double
+    /// See `title`.
     public var category: Double
+    /// See `title`.
     public var summary: Double
+    /// See `title`.
     public var modules: Double
 }
 
@@ -106,6 +125,7 @@ public struct SiteContribution: Sendable, Hashable {
         /// Term counts per field, as indexed.
         public var lengths: FieldLengths
 
+        /// A document summary with the given path and lengths.
         public init(categoryPath: [String], lengths: FieldLengths) {
             self.categoryPath = categoryPath
             self.lengths = lengths
@@ -117,9 +137,12 @@ public struct SiteContribution: Sendable, Hashable {
         }
     }
 
+    /// The site's own record.
     public var stats: SiteStats
+    /// Its indexed (visible) course documents.
     public var documents: [Document]
 
+    /// One site's record with its documents.
     public init(stats: SiteStats, documents: [Document]) {
         self.stats = stats
         self.documents = documents

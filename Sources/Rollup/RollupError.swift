@@ -2,10 +2,14 @@ import MeshCore
 
 /// Errors of the rollup layer, renderable as HTTP errors.
 public struct RollupError: ServiceError, CustomStringConvertible {
+    /// HTTP status.
     public var status: Int
+    /// Stable snake_case code.
     public var code: String
+    /// What was wrong and what to do.
     public var message: String
 
+    /// An error with the given parts.
     public init(status: Int, code: String, message: String) {
         self.status = status
         self.code = code

@@ -11,6 +11,7 @@ public protocol RollupTopology {
 
 /// The worldwide aggregate as computed by the root, flowing down the tree to every node.
 public struct GlobalAggregate: Codable, Hashable, Sendable {
+    /// Every contributing site's figures, merged.
     public var aggregate: Aggregate
     /// When the root computed it.
     public var asOf: Timestamp
@@ -19,6 +20,7 @@ public struct GlobalAggregate: Codable, Hashable, Sendable {
     /// The root that computed it.
     public var root: RollupNodeID
 
+    /// The global `aggregate` computed by `root` at `asOf`; `contributingSites` is taken from it.
     public init(aggregate: Aggregate, asOf: Timestamp, root: RollupNodeID) {
         self.aggregate = aggregate
         self.asOf = asOf
@@ -41,6 +43,7 @@ public struct RollupSettings: Sendable, Hashable {
     /// A child not heard for this many periods is dropped from the sum. Default 3.
     public var expiryPeriods: Int = 3
 
+    /// Settings; defaults as documented on each field.
     public init(period: Duration = .seconds(60), expiryPeriods: Int = 3) {
         self.period = period
         self.expiryPeriods = expiryPeriods
@@ -67,10 +70,13 @@ public enum RollupAction: Equatable, Sendable {
 /// withdrawal to its previous parent when the parent changed); it serves the newest global it
 /// has heard (by `asOf`). A value type; the owning actor serializes access.
 public struct RollupNode: Sendable {
+    /// This node.
     public let id: RollupNodeID
+    /// Period and expiry.
     public let settings: RollupSettings
     /// This node's own sites (usually one), merged.
     public private(set) var local: Aggregate
+    /// The latest snapshot of each child.
     public private(set) var children = ChildTable()
     /// The newest global aggregate heard (or computed, at the root).
     public private(set) var global: GlobalAggregate?

@@ -3,10 +3,14 @@ import Synchronization
 
 /// A calendar day in UTC, `YYYY-MM-DD` on the wire; ordered by date.
 public struct StatsDay: Codable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Year, e.g. 2026.
     public var year: Int
+    /// Month 1…12.
     public var month: Int
+    /// Day of the month 1…31.
     public var day: Int
 
+    /// The given date (not validated).
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -53,12 +57,16 @@ public struct StatsDay: Codable, Hashable, Comparable, Sendable, CustomStringCon
 /// The global aggregate as it stood on one day: one row of the history charts.
 /// JSON: `{"day":"2026-11-21","as_of":…,"contributing_sites":…,"aggregate":{…}}`.
 public struct StatsSnapshot: Codable, Hashable, Sendable {
+    /// The UTC day this snapshot stands for.
     public var day: StatsDay
     /// When the root computed the aggregate kept for this day.
     public var asOf: Timestamp
+    /// Sites in `aggregate`.
     public var contributingSites: Int
+    /// The global figures.
     public var aggregate: Aggregate
 
+    /// A snapshot of `aggregate` for `day`, computed at `asOf`.
     public init(day: StatsDay, asOf: Timestamp, aggregate: Aggregate) {
         self.day = day
         self.asOf = asOf
@@ -95,6 +103,7 @@ public protocol SnapshotStore: Sendable {
 public final class InMemorySnapshotStore: SnapshotStore {
     private let byDay = Mutex<[StatsDay: StatsSnapshot]>([:])
 
+    /// An empty store.
     public init() {}
 
     public func save(_ snapshot: StatsSnapshot) throws -> Bool {

@@ -20,9 +20,11 @@ public struct ChordRingTopology: RollupTopology, Sendable {
         case memberRank
     }
 
+    /// How fingers are placed.
     public let spacing: FingerSpacing
-    /// Ring positions, ascending, and the node at each.
+    /// Ring positions, ascending.
     public let positions: [UInt64]
+    /// The node at each position.
     public let nodes: [RollupNodeID]
     private let index: [RollupNodeID: Int]
     /// The ring position of the key the tree is built for.
@@ -59,6 +61,7 @@ public struct ChordRingTopology: RollupTopology, Sendable {
     /// The node that owns the key: the root of the tree.
     public var root: RollupNodeID? { nodes.isEmpty ? nil : nodes[successorIndex(key)] }
 
+    /// The next hop from `node` toward the key (nil for the owner, or a node not on the ring).
     public func parent(of node: RollupNodeID) -> RollupNodeID? {
         guard let i = index[node], nodes.count > 1 else { return nil }
         let n = positions[i]

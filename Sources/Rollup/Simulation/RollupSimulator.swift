@@ -18,6 +18,7 @@ public struct RollupSimulator {
 
     /// Traffic and shape of one period.
     public struct PeriodReport: Sendable {
+        /// The period number, from 1.
         public var period: Int
         /// Snapshot reports sent upward, and the most any one node sent.
         public var upwardSnapshots = 0
@@ -33,13 +34,19 @@ public struct RollupSimulator {
 
     /// Depth (edges from the deepest node to the root) and the largest number of children of any node.
     public struct TreeShape: Sendable, Equatable {
+        /// Live nodes in the tree.
         public var nodes: Int
+        /// Longest path to the root, in edges.
         public var depth: Int
+        /// Most children of any node.
         public var maxFanIn: Int
+        /// Children of the root.
         public var rootFanIn: Int
     }
 
+    /// Period and expiry of every node.
     public let settings: RollupSettings
+    /// Tick order within a period.
     public let schedule: Schedule
     private let makeTopology: ([RollupNodeID]) -> any RollupTopology
     private var states: [RollupNodeID: RollupNode] = [:]
@@ -47,6 +54,7 @@ public struct RollupSimulator {
     private var alive: Set<RollupNodeID>
     private var topology: any RollupTopology
     private var phase: [RollupNodeID: UInt64] = [:]
+    /// Periods run so far.
     public private(set) var period = 0
 
     /// A network of `locals` (node id → its own aggregate); `topology` builds the tree from the
@@ -173,6 +181,7 @@ public struct RollupSimulator {
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
