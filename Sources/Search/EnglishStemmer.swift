@@ -70,12 +70,31 @@ public enum EnglishStemmer {
             return w.count
         }
 
-        func ends(_ suffix: String) -> Bool { w.count >= suffix.count && w.suffix(suffix.count).elementsEqual(suffix) }
+        func ends(_ suffix: String) -> Bool { ends(Array(suffix)) }
 
-        /// The longest of `suffixes` the word ends with.
-        func longest(_ suffixes: [String]) -> String? {
-            suffixes.filter(ends).max { $0.count < $1.count }
+        func ends(_ suffix: [Character]) -> Bool {
+            guard w.count >= suffix.count else { return false }
+            let offset = w.count - suffix.count
+            for i in suffix.indices where w[offset + i] != suffix[i] { return false }
+            return true
         }
+
+        /// A suffix list prepared once: each suffix with its characters.
+        typealias Table = [(suffix: String, characters: [Character])]
+        static func table(_ suffixes: [String]) -> Table { suffixes.map { ($0, Array($0)) } }
+
+        /// The longest suffix of `table` the word ends with.
+        func longest(_ table: Table) -> String? {
+            var best: (suffix: String, characters: [Character])?
+            for entry in table where entry.characters.count > (best?.characters.count ?? -1) && ends(entry.characters) {
+                best = entry
+            }
+            return best?.suffix
+        }
+
+        static let step0Table = table(["'", "'s", "'s'"])
+        static let step1aTable = table(["sses", "ied", "ies", "s", "us", "ss"])
+        static let step1bTable = table(["eed", "eedly", "ed", "edly", "ing", "ingly"])
 
         func inR1(_ suffix: String) -> Bool { w.count - suffix.count >= r1 }
         func inR2(_ suffix: String) -> Bool { w.count - suffix.count >= r2 }
@@ -98,11 +117,11 @@ public enum EnglishStemmer {
         var isShort: Bool { r1 >= w.count && endsInShortSyllable(w.count) }
 
         mutating func step0() {
-            if let s = longest(["'", "'s", "'s'"]) { w.removeLast(s.count) }
+            if let s = longest(Stem.step0Table) { w.removeLast(s.count) }
         }
 
         mutating func step1a() {
-            guard let s = longest(["sses", "ied", "ies", "s", "us", "ss"]) else { return }
+            guard let s = longest(Stem.step1aTable) else { return }
             switch s {
             case "sses": replace(s, with: "ss")
             case "ied", "ies": replace(s, with: w.count - s.count > 1 ? "i" : "ie")
@@ -114,7 +133,7 @@ public enum EnglishStemmer {
         }
 
         mutating func step1b() {
-            guard let s = longest(["eed", "eedly", "ed", "edly", "ing", "ingly"]) else { return }
+            guard let s = longest(Stem.step1bTable) else { return }
             if s == "eed" || s == "eedly" {
                 if inR1(s) { replace(s, with: "ee") }
                 return
@@ -144,7 +163,7 @@ public enum EnglishStemmer {
             "ousness": "ous", "iveness": "ive", "iviti": "ive", "biliti": "ble", "bli": "ble",
             "ogi": "og", "ogist": "og", "fulli": "ful", "lessli": "less", "li": "",
         ]
-        private static let step2Suffixes = Array(step2Rules.keys)
+        private static let step2Suffixes = table(Array(step2Rules.keys))
 
         mutating func step2() {
             guard let s = longest(Stem.step2Suffixes), inR1(s) else { return }
@@ -158,7 +177,7 @@ public enum EnglishStemmer {
             "tional": "tion", "ational": "ate", "alize": "al", "icate": "ic", "iciti": "ic",
             "ical": "ic", "ful": "", "ness": "", "ative": "",
         ]
-        private static let step3Suffixes = Array(step3Rules.keys)
+        private static let step3Suffixes = table(Array(step3Rules.keys))
 
         mutating func step3() {
             guard let s = longest(Stem.step3Suffixes), inR1(s) else { return }
@@ -166,10 +185,10 @@ public enum EnglishStemmer {
             replace(s, with: Stem.step3Rules[s]!)
         }
 
-        private static let step4Suffixes = [
+        private static let step4Suffixes = table([
             "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
             "ism", "ate", "iti", "ous", "ive", "ize", "ion",
-        ]
+        ])
 
         mutating func step4() {
             guard let s = longest(Stem.step4Suffixes), inR2(s) else { return }
