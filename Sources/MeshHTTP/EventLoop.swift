@@ -7,7 +7,7 @@ import CEpoll
 import MeshCore
 
 /// One epoll instance on its own dedicated thread (never on Swift's shared pool): accepts on its
-/// own SO_REUSEPORT listeners, reads, parses, runs immediate handlers, writes, and sweeps
+/// the server's shared listeners, reads, parses, runs immediate handlers, writes, and sweeps
 /// timeouts every `sweepMilliseconds`. Other threads talk to it only through `commands` + eventfd.
 final class EventLoop: @unchecked Sendable {
     enum Command { case close(ServerConnection), stopAccepting, closeIdle, stop }
@@ -33,7 +33,11 @@ final class EventLoop: @unchecked Sendable {
         epfd = try Syscall.call("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
         wakeFD = try Syscall.call("eventfd") { eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
         try add(wakeFD, key: Self.wakeKey, events: EPOLLIN.rawValue)
-        for (i, l) in listeners.enumerated() { try add(l, key: Self.listenerKeyBase + UInt64(i), events: EPOLLIN.rawValue) }
+        // Every loop watches the same listening sockets; EPOLLEXCLUSIVE wakes one loop per
+        // incoming connection instead of all of them (no thundering herd, no SO_REUSEPORT).
+        for (i, l) in listeners.enumerated() {
+            try add(l, key: Self.listenerKeyBase + UInt64(i), events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+        }
     }
 
     func add(_ fd: Int32, key: UInt64, events: UInt32) throws(HTTPServerError) {
@@ -41,6 +45,13 @@ final class EventLoop: @unchecked Sendable {
         ev.events = events
         ev.data.u64 = key
         try Syscall.call("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) }
+    }
+
+    /// Stops accepting on this loop. The listening sockets are shared by all loops and closed
+    /// once by the server; here they only leave this loop's epoll set.
+    func stopWatchingListeners() {
+        for l in listeners where l >= 0 { _ = epoll_ctl(epfd, EPOLL_CTL_DEL, l, nil) }
+        listeners = listeners.map { _ in -1 }
     }
 
     /// Starts the loop's thread.
@@ -94,8 +105,7 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for c in Array(connections.values) { close(c) }
-        for l in listeners where l >= 0 { Glibc.close(l) }
-        listeners = []
+        stopWatchingListeners()
         Glibc.close(epfd)
         Glibc.close(wakeFD)
         exited.store(true, ordering: .releasing)
@@ -187,8 +197,7 @@ final class EventLoop: @unchecked Sendable {
             switch command {
             case .close(let c): close(c)
             case .stopAccepting:
-                for l in listeners where l >= 0 { Glibc.close(l) }
-                listeners = listeners.map { _ in -1 }
+                stopWatchingListeners()
             case .closeIdle:
                 var idle: [ServerConnection] = []
                 for c in connections.values {

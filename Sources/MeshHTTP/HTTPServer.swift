@@ -75,6 +75,8 @@ public actor HTTPServer {
 
     /// The configuration the server was created with.
     public let configuration: Configuration
+    /// The listening sockets, one per host, shared by every event loop; closed once, here.
+    private var listeners: [Int32] = []
     let context: ServerContext
     var loops: [EventLoop] = []
     var bound: [SocketAddress] = []
@@ -91,24 +93,22 @@ public actor HTTPServer {
     @discardableResult
     public func start() throws -> [SocketAddress] {
         guard loops.isEmpty else { return bound }
-        var perLoop: [[Int32]] = Array(repeating: [], count: max(1, configuration.eventLoops))
         var opened: [Int32] = []
         do {
-            var port = configuration.port  // port 0: the first bind picks it, the rest reuse it
+            var port = configuration.port  // port 0: the first bind picks it, the other hosts reuse it
             for host in configuration.hosts {
-                for i in perLoop.indices {
-                    let (fd, address) = try ListenSocket.open(SocketAddress(host: host, port: port), backlog: Int32(configuration.backlog))
-                    opened.append(fd)
-                    perLoop[i].append(fd)
-                    if i == 0 { bound.append(address); port = address.port }
-                }
+                let (fd, address) = try ListenSocket.open(SocketAddress(host: host, port: port), backlog: Int32(configuration.backlog))
+                opened.append(fd)
+                bound.append(address)
+                port = address.port
             }
-            for (i, fds) in perLoop.enumerated() { loops.append(try EventLoop(index: i, listeners: fds, context: context)) }
+            for i in 0..<max(1, configuration.eventLoops) { loops.append(try EventLoop(index: i, listeners: opened, context: context)) }
         } catch {
             for fd in opened { close(fd) }
             loops = []; bound = []
             throw error
         }
+        listeners = opened
         for loop in loops { loop.start() }
         context.logger.info("http server listening", [("addresses", bound.map(\.description).joined(separator: ","))])
         return bound
@@ -137,6 +137,8 @@ public actor HTTPServer {
         while !loops.allSatisfy({ $0.exited.load(ordering: .acquiring) }) {
             try? await Task.sleep(for: .milliseconds(5))
         }
+        for fd in listeners { close(fd) }
+        listeners = []
         context.logger.info("http server stopped", [])
         loops = []
     }

@@ -108,15 +108,16 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
 
 /// Socket creation for listeners; every call goes through `Syscall`.
 enum ListenSocket {
-    /// A non-blocking listening socket bound to `address` with SO_REUSEADDR and SO_REUSEPORT
-    /// (so each event loop can own a listener on the same port). Returns the fd and bound address.
+    /// A non-blocking listening socket bound to `address` with SO_REUSEADDR (a restart may bind
+    /// while old connections sit in TIME_WAIT). No SO_REUSEPORT: another process must never be
+    /// able to bind the same port and take a share of this node's connections. Returns the fd
+    /// and the bound address.
     static func open(_ address: SocketAddress, backlog: Int32) throws(HTTPServerError) -> (Int32, SocketAddress) {
         let family = address.isIPv6 || address.host == "[::]" ? AF_INET6 : AF_INET
         let fd = try Syscall.call("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         do {
             var one: Int32 = 1
             try Syscall.call("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
-            try Syscall.call("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
             if family == AF_INET6 {
                 // Keep IPv6 listeners IPv6-only so `::` and `0.0.0.0` can both be listed.
                 try Syscall.call("setsockopt") { setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size)) }

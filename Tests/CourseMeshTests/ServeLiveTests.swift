@@ -35,6 +35,9 @@ struct ServeLiveTests {
 
         func waitUntilUp() async throws {
             for _ in 0..<100 {
+                guard process.isRunning else {
+                    throw PlainServiceError(status: 500, code: "exited", message: "coursemesh serve exited (port taken?)")
+                }
                 if let (status, _, _) = try? await request("GET", "/health"), status == 200 { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -62,6 +65,22 @@ struct ServeLiveTests {
         }
     }
 
+    /// Starts a node on a free port; tries another port if a parallel test took that one first.
+    static func startNode() async throws -> Node {
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            let node = try Node()
+            do {
+                try await node.waitUntilUp()
+                return node
+            } catch {
+                lastError = error
+                _ = node.stop()
+            }
+        }
+        throw lastError!
+    }
+
     static func course(_ id: Int, title: String, url: String? = nil) -> String {
         let doc: [String: Any] = [
             "course_id": id, "url": url ?? "https://moodle.example.edu/course/view.php?id=\(id)", "full_name": title, "short_name": "C\(id)",
@@ -74,9 +93,8 @@ struct ServeLiveTests {
     }
 
     @Test func everyEndpointAndErrorOverRealHTTP() async throws {
-        let node = try Node()
+        let node = try await Self.startNode()
         defer { _ = node.stop() }
-        try await node.waitUntilUp()
 
         // Pushing: token checks, validation naming the field, then a durable upsert.
         let push = "{\"courses\":[\(Self.course(2, title: "Organic Chemistry <script>alert(1)</script>"))]}"
