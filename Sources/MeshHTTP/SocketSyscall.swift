@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
+import CEpoll
 
 /// The one gateway for system calls: retries `EINTR`, and turns a failure into an
 /// `HTTPServerError` naming the call and errno. Never blocks by itself (sockets are non-blocking).
@@ -113,7 +115,7 @@ enum ListenSocket {
     static func open(_ address: SocketAddress, backlog: Int32) throws(HTTPServerError) -> (Int32, SocketAddress) {
         let family = address.isIPv6 || address.host == "[::]" ? AF_INET6 : AF_INET
         let fd = try Syscall.call("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        do {
+        do throws(HTTPServerError) {
             var one: Int32 = 1
             try Syscall.call("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
             try Syscall.call("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
