@@ -123,13 +123,13 @@ enum ListenSocket {
                 // Keep IPv6 listeners IPv6-only so `::` and `0.0.0.0` can both be listed.
                 try Syscall.call("setsockopt") { setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size)) }
             }
-            try address.withSockaddr { (sa, len) throws(HTTPServerError) in
+            _ = try address.withSockaddr { (sa, len) throws(HTTPServerError) in
                 try Syscall.call("bind") { bind(fd, sa, len) }
             }
             try Syscall.call("listen") { listen(fd, backlog) }
             var storage = sockaddr_storage()
             var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            try withUnsafeMutablePointer(to: &storage) { p throws(HTTPServerError) in
+            _ = try withUnsafeMutablePointer(to: &storage) { p throws(HTTPServerError) in
                 try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(HTTPServerError) in
                     try Syscall.call("getsockname") { getsockname(fd, sa, &len) }
                 }
