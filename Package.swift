@@ -33,10 +33,12 @@ let package = Package(
         .target(name: "Overlay", dependencies: ["MeshCore"]),
         .target(name: "Search", dependencies: ["Overlay", "MeshStore", "MeshCore"]),
         .target(name: "Rollup", dependencies: ["Overlay", "MeshStore", "MeshCore"]),
-        .target(name: "Web", dependencies: ["Search", "Rollup", "Overlay", "MeshHTTP", "MeshStore", "MeshCore"]),
+        .target(name: "Web", dependencies: ["Search", "Rollup", "Overlay", "MeshHTTP", "MeshStore", "MeshCore"],
+                // Docs/openapi.json, linked here so the served document is the documented one.
+                resources: [.embedInCode("Resources/openapi.json")]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
                                                    "MeshStore", "MeshHTTP", "MeshCore"]),
-        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),
@@ -46,7 +48,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "RollupTests", dependencies: ["Rollup"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
-        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh"]),
+        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
     ]
 )
 

@@ -7,11 +7,20 @@ public enum Migrations {
     public struct Migration: Sendable {
         public let name: String
         public let sql: String
+
+        /// A migration named `name` (its file name without `.sql`) running `sql`. Besides the
+        /// embedded files in `all`, used to test the migration runner with lists of its own.
+        public init(name: String, sql: String) {
+            self.name = name
+            self.sql = sql
+        }
     }
 
     /// Every migration, oldest first. The test suite checks this list against the files in `sql/`.
     public static let all: [Migration] = [
         Migration(name: "0001_node_meta", sql: text(PackageResources._001_node_meta_sql)),
+        Migration(name: "0002_node_store", sql: text(PackageResources._002_node_store_sql)),
+        Migration(name: "0003_sync_reader_state", sql: text(PackageResources._003_sync_reader_state_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -1,0 +1,38 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+namespace local_coursemesh\http;
+
+/**
+ * An HTTP response as the API client needs it: status code and body bytes.
+ *
+ * @package    local_coursemesh
+ * @copyright  2026 CourseMesh contributors
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+final class response {
+    /**
+     * @param int $status HTTP status code (100-599).
+     * @param string $body Response body, possibly empty.
+     */
+    public function __construct(
+        /** @var int HTTP status code. */
+        public readonly int $status,
+        /** @var string Response body. */
+        public readonly string $body,
+    ) {
+    }
+}
