@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
+import CEpoll
 
 /// The one gateway for system calls: retries `EINTR`, and turns a failure into an
 /// `HTTPServerError` naming the call and errno. Never blocks by itself (sockets are non-blocking).
@@ -115,20 +117,20 @@ enum ListenSocket {
     static func open(_ address: SocketAddress, backlog: Int32) throws(HTTPServerError) -> (Int32, SocketAddress) {
         let family = address.isIPv6 || address.host == "[::]" ? AF_INET6 : AF_INET
         let fd = try Syscall.call("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        do {
+        do throws(HTTPServerError) {
             var one: Int32 = 1
             try Syscall.call("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
             if family == AF_INET6 {
                 // Keep IPv6 listeners IPv6-only so `::` and `0.0.0.0` can both be listed.
                 try Syscall.call("setsockopt") { setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size)) }
             }
-            try address.withSockaddr { (sa, len) throws(HTTPServerError) in
+            _ = try address.withSockaddr { (sa, len) throws(HTTPServerError) in
                 try Syscall.call("bind") { bind(fd, sa, len) }
             }
             try Syscall.call("listen") { listen(fd, backlog) }
             var storage = sockaddr_storage()
             var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            try withUnsafeMutablePointer(to: &storage) { p throws(HTTPServerError) in
+            _ = try withUnsafeMutablePointer(to: &storage) { p throws(HTTPServerError) in
                 try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(HTTPServerError) in
                     try Syscall.call("getsockname") { getsockname(fd, sa, &len) }
                 }
