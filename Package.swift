@@ -12,7 +12,6 @@ let package = Package(
     name: "CourseMesh",
     products: [
         .executable(name: "coursemesh", targets: ["coursemesh"]),
-        .library(name: "MeshHTTP", targets: ["MeshHTTP"]),
     ],
     targets: [
         // System-library shims: headers and link flags, nothing else.

@@ -24,8 +24,13 @@ struct RawClient {
 
     func send(_ text: String) { let b = Array(text.utf8); _ = b.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
 
-    /// Reads until `count` responses' worth of `marker` appear, the peer closes, or the timeout.
-    func read(until predicate: (String) -> Bool) -> (text: String, closed: Bool) {
+    /// Reads until `predicate` holds, the peer closes, or the timeout, on a thread of its own:
+    /// a blocking `recv` on Swift's small shared pool could starve the server's async handlers.
+    func read(until predicate: @escaping @Sendable (String) -> Bool) async -> (text: String, closed: Bool) {
+        await offPool { readBlocking(until: predicate) }
+    }
+
+    func readBlocking(until predicate: (String) -> Bool) -> (text: String, closed: Bool) {
         var all: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -36,12 +41,25 @@ struct RawClient {
         }
     }
 
-    func readToClose() -> (text: String, closed: Bool) { read(until: { _ in false }) }
+    func readToClose() async -> (text: String, closed: Bool) { await read(until: { _ in false }) }
     func close() { Glibc.close(fd) }
 }
 
-/// Runs `program` with `arguments`, returning stdout (test-only; bounded by the tools' own timeouts).
-func run(_ program: String, _ arguments: [String]) throws -> String {
+/// Runs `body` on a new thread and returns its result, keeping blocking test I/O off Swift's
+/// cooperative pool (on 2 cores it has 2 threads, which the server's async handlers need).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
+
+/// Runs `program` with `arguments` on its own thread, returning stdout (test-only; bounded by
+/// the tools' own timeouts).
+func run(_ program: String, _ arguments: [String]) async throws -> String {
+    try await offPool { Result { try runBlocking(program, arguments) } }.get()
+}
+
+func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: program)
     p.arguments = arguments
@@ -83,7 +101,7 @@ func withServer(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in }
 struct ServerLiveTests {
     @Test func curlKeepAliveReusesOneConnection() async throws {
         try await withServer { _, port in
-            let out = try run("/usr/bin/curl", ["-sv", "-m", "5", "http://127.0.0.1:\(port)/health", "http://127.0.0.1:\(port)/echo/hi?q=a+b"])
+            let out = try await run("/usr/bin/curl", ["-sv", "-m", "5", "http://127.0.0.1:\(port)/health", "http://127.0.0.1:\(port)/echo/hi?q=a+b"])
             #expect(out.contains(#"{"status":"ok"}"#))
             #expect(out.contains("hi|a b"))
         }
@@ -99,7 +117,7 @@ struct ServerLiveTests {
             c.request('POST', '/echo', body=b'x' * 5000); r2 = c.getresponse(); b = r2.read()
             print(r.status, a.decode(), r2.status, len(b), c.sock is s1)
             """
-            let out = try run("/usr/bin/env", ["python3", "-c", script])
+            let out = try await run("/usr/bin/env", ["python3", "-c", script])
             #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == #"200 {"status":"ok"} 200 5000 True"#)
         }
     }
@@ -109,7 +127,7 @@ struct ServerLiveTests {
             let c = try RawClient(port: port)
             defer { c.close() }
             c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/two HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            let (text, _) = c.read(until: { $0.contains(#"{"status":"ok"}"#) })
+            let (text, _) = await c.read(until: { $0.contains(#"{"status":"ok"}"#) })
             let a = text.range(of: "slow done"), b = text.range(of: "two|"), h = text.range(of: "status")
             #expect(a != nil && b != nil && h != nil)
             if let a, let b, let h { #expect(a.lowerBound < b.lowerBound && b.lowerBound < h.lowerBound) }
@@ -121,7 +139,7 @@ struct ServerLiveTests {
             let c = try RawClient(port: port)
             defer { c.close() }
             c.send("GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n folded\r\n\r\n")
-            let (text, closed) = c.readToClose()
+            let (text, closed) = await c.readToClose()
             #expect(text.hasPrefix("HTTP/1.1 400 "))
             #expect(text.contains("obsolete_line_folding"))
             #expect(text.contains("Connection: close"))
@@ -143,7 +161,7 @@ struct ServerLiveTests {
             let c = try RawClient(port: port)
             defer { c.close() }
             c.send(request)
-            let (text, _) = c.read(until: { $0.contains("\r\n\r\n") && $0.contains("}") })
+            let (text, _) = await c.read(until: { $0.contains("\r\n\r\n") && $0.contains("}") })
             #expect(text.hasPrefix("HTTP/1.1 \(status) "), "\(text.prefix(80))")
             #expect(text.contains(#"{"error":{"code":"#))
             if status == "405" { #expect(text.contains("Allow: GET, HEAD\r\n")) }
@@ -153,8 +171,8 @@ struct ServerLiveTests {
 
     @Test func serverSurvivesHandlerBugs() async throws {
         try await withServer { _, port in
-            for _ in 0..<3 { _ = try run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/bug"]) }
-            let out = try run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/health"])
+            for _ in 0..<3 { _ = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/bug"]) }
+            let out = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/health"])
             #expect(out == #"{"status":"ok"}"#)
         }
     }
@@ -164,7 +182,7 @@ struct ServerLiveTests {
             let c = try RawClient(port: port)
             defer { c.close() }
             c.send("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            let (text, closed) = c.readToClose()
+            let (text, closed) = await c.readToClose()
             #expect(text.contains("Content-Length: 15\r\n"))
             #expect(text.hasSuffix("\r\n\r\n"))
             #expect(closed)
@@ -176,23 +194,23 @@ struct ServerLiveTests {
             let c = try RawClient(port: port)
             defer { c.close() }
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n")
-            let (interim, _) = c.read(until: { $0.contains("\r\n\r\n") })
+            let (interim, _) = await c.read(until: { $0.contains("\r\n\r\n") })
             #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n"))
             c.send("abc")
-            let (text, _) = c.read(until: { $0.hasSuffix("abc") })
+            let (text, _) = await c.read(until: { $0.hasSuffix("abc") })
             #expect(text.contains("HTTP/1.1 200 OK"))
         }
     }
 
     @Test func gzipWhenAcceptedAndLargeEnough() async throws {
         try await withServer { _, port in
-            let gz = try run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/big"])
+            let gz = try await run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/big"])
             #expect(gz.contains("Content-Encoding: gzip"))
-            let decoded = try run("/usr/bin/curl", ["-s", "-m", "5", "--compressed", "http://127.0.0.1:\(port)/big"])
+            let decoded = try await run("/usr/bin/curl", ["-s", "-m", "5", "--compressed", "http://127.0.0.1:\(port)/big"])
             #expect(decoded.hasPrefix(#"[{"title":"Linear algebra"}"#))
-            let plain = try run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(port)/big"])
+            let plain = try await run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(port)/big"])
             #expect(!plain.contains("Content-Encoding"))
-            let small = try run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/health"])
+            let small = try await run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/health"])
             #expect(!small.contains("Content-Encoding"))
         }
     }
@@ -202,9 +220,9 @@ struct ServerLiveTests {
             let c = try RawClient(port: port)
             defer { c.close() }
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
-            let (text, _) = c.read(until: { $0.hasSuffix("abcde") })
+            let (text, _) = await c.read(until: { $0.hasSuffix("abcde") })
             #expect(text.contains("Content-Length: 5"))
-            let out = try run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/stream"])
+            let out = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/stream"])
             #expect(out == "one,two")
         }
     }
@@ -217,12 +235,12 @@ struct ServerLiveTests {
             let idle = try RawClient(port: port)
             defer { idle.close() }
             // A slow client does not hold up others.
-            let fast = try run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/health"])
+            let fast = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/health"])
             #expect(fast == #"{"status":"ok"}"#)
-            let (text, closed) = slow.readToClose()
+            let (text, closed) = await slow.readToClose()
             #expect(text.hasPrefix("HTTP/1.1 408 "))
             #expect(closed)
-            let (idleText, idleClosed) = idle.readToClose()
+            let (idleText, idleClosed) = await idle.readToClose()
             #expect(idleText.isEmpty && idleClosed)
         }
     }
@@ -237,7 +255,7 @@ struct ServerLiveTests {
         c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         try await Task.sleep(for: .milliseconds(100))
         async let stopped: Void = server.shutdown(grace: .seconds(3))
-        let (text, closed) = c.readToClose()
+        let (text, closed) = await c.readToClose()
         await stopped
         #expect(text.contains("slow done"))
         #expect(text.contains("Connection: close"))
@@ -252,7 +270,7 @@ struct ServerLiveTests {
         let server = HTTPServer(configuration: config, router: testRouter(), logger: Logger(label: "test", level: .error))
         let addresses = try await server.start()
         #expect(addresses.count == 2 && addresses[0].port == addresses[1].port)
-        let v6 = try run("/usr/bin/curl", ["-s", "-m", "5", "http://[::1]:\(addresses[1].port)/health"])
+        let v6 = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://[::1]:\(addresses[1].port)/health"])
         #expect(v6 == #"{"status":"ok"}"#)
         await server.shutdown(grace: .seconds(1))
     }
