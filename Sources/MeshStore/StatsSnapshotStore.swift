@@ -1,43 +1,5 @@
 import MeshCore
 
-/// A UTC calendar day, `YYYY-MM-DD`; orders chronologically.
-public struct StatsDay: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let rawValue: String
-
-    /// Accepts only `YYYY-MM-DD` with a valid month (01-12) and day (01-31).
-    public init?(rawValue: String) {
-        let parts = rawValue.split(separator: "-", omittingEmptySubsequences: false)
-        guard rawValue.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let month = Int(parts[1]), (1...12).contains(month), let day = Int(parts[2]), (1...31).contains(day)
-        else { return nil }
-        self.rawValue = rawValue
-    }
-
-    /// The UTC day containing `timestamp`.
-    public init(_ timestamp: Timestamp) {
-        // Days since 1970-01-01 to a civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-        var days = timestamp.milliseconds / 86_400_000
-        if timestamp.milliseconds < 0 && timestamp.milliseconds % 86_400_000 != 0 { days -= 1 }
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        rawValue = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
-
-    public static func < (a: StatsDay, b: StatsDay) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { rawValue }
-}
 
 /// Whose statistics a snapshot holds.
 public struct StatsScope: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
@@ -53,9 +15,9 @@ public struct StatsScope: RawRepresentable, Sendable, Hashable, CustomStringConv
 }
 
 /// One day's statistics as JSON.
-public struct StatsSnapshot: Sendable, Equatable {
+public struct StoredStatsSnapshot: Sendable, Equatable {
     public var scope: StatsScope
-    public var day: StatsDay
+    public var day: CalendarDay
     /// The snapshot document (JSON text, validated by SQLite on write).
     public var json: String
     /// When it was last written.
@@ -78,7 +40,7 @@ public struct StatsSnapshotStore: Sendable {
     public init(_ database: DatabasePool) { self.database = database }
 
     /// Stores `json` as the snapshot of `scope` for `day`. Invalid JSON fails with `store_constraint`.
-    public func put(_ json: String, scope: StatsScope, day: StatsDay, at time: Timestamp) async throws {
+    public func put(_ json: String, scope: StatsScope, day: CalendarDay, at time: Timestamp) async throws {
         try await database.write { db in
             try db.execute("""
                 INSERT INTO stats_snapshots (scope, day, json, recorded_at) VALUES (?1, ?2, ?3, ?4)
@@ -88,12 +50,12 @@ public struct StatsSnapshotStore: Sendable {
     }
 
     /// Encodes `value` as JSON and stores it like `put(_:scope:day:at:)`.
-    public func put<T: Encodable>(_ value: T, scope: StatsScope, day: StatsDay, at time: Timestamp) async throws {
+    public func put<T: Encodable>(_ value: T, scope: StatsScope, day: CalendarDay, at time: Timestamp) async throws {
         try await put(try JSONCoding.encodeString(value), scope: scope, day: day, at: time)
     }
 
     /// The snapshot of `scope` for `day`, or nil.
-    public func get(scope: StatsScope, day: StatsDay) async throws -> StatsSnapshot? {
+    public func get(scope: StatsScope, day: CalendarDay) async throws -> StoredStatsSnapshot? {
         try await database.read { db in
             try db.fetchOne("SELECT scope, day, json, recorded_at FROM stats_snapshots WHERE scope = ? AND day = ?",
                             [.text(scope.rawValue), .text(day.rawValue)]).map(Self.snapshot(from:))
@@ -101,7 +63,7 @@ public struct StatsSnapshotStore: Sendable {
     }
 
     /// Snapshots of `scope` from `first` through `last` inclusive, oldest first.
-    public func range(scope: StatsScope, from first: StatsDay, through last: StatsDay) async throws -> [StatsSnapshot] {
+    public func range(scope: StatsScope, from first: CalendarDay, through last: CalendarDay) async throws -> [StoredStatsSnapshot] {
         try await database.read { db in
             try db.fetchAll("""
                 SELECT scope, day, json, recorded_at FROM stats_snapshots
@@ -110,12 +72,12 @@ public struct StatsSnapshotStore: Sendable {
         }
     }
 
-    static func snapshot(from row: Row) throws -> StatsSnapshot {
+    static func snapshot(from row: Row) throws -> StoredStatsSnapshot {
         let dayText = try row.get(1, as: String.self)
-        guard let day = StatsDay(rawValue: dayText) else {
+        guard let day = CalendarDay(rawValue: dayText) else {
             throw StoreError.decoding("stats_snapshots holds a malformed day \(dayText)", sql: row.sql)
         }
-        return StatsSnapshot(scope: StatsScope(rawValue: try row.get(0)), day: day, json: try row.get(2),
+        return StoredStatsSnapshot(scope: StatsScope(rawValue: try row.get(0)), day: day, json: try row.get(2),
                              recordedAt: Timestamp(milliseconds: try row.get(3)))
     }
 }

@@ -22,7 +22,7 @@ public struct RollupError: ServiceError, CustomStringConvertible {
         message: "This node has not yet received the worldwide statistics from the tree; try again after one rollup period.")
 
     /// A history range whose start is after its end.
-    public static func badRange(from: StatsDay, to: StatsDay) -> RollupError {
+    public static func badRange(from: CalendarDay, to: CalendarDay) -> RollupError {
         RollupError(status: 400, code: "bad_range", message: "The history range starts (\(from)) after it ends (\(to)); swap the dates.")
     }
 

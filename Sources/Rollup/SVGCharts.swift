@@ -1,3 +1,4 @@
+import MeshCore
 /// Server-side SVG charts for the statistics page: pure functions returning a complete `<svg>`
 /// element as a String. Every chart has `role="img"`, a `<title>` and `<desc>` referenced by
 /// `aria-labelledby`, scales with its container (`viewBox`, `width="100%"`), uses colours with
@@ -18,10 +19,10 @@ public enum SVGCharts {
 
     /// One point of a history line: a day and its value.
     public struct Point: Hashable, Sendable {
-        public var day: StatsDay
+        public var day: CalendarDay
         public var value: Int
 
-        public init(day: StatsDay, value: Int) {
+        public init(day: CalendarDay, value: Int) {
             self.day = day
             self.value = value
         }

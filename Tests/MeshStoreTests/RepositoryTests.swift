@@ -150,7 +150,7 @@ private let t0 = Timestamp(milliseconds: 1_700_000_000_000)
 @Suite struct StatsSnapshotStoreTests {
     @Test func snapshotsPutReplaceAndReadByRange() async throws {
         let store = try await NodeStore.inMemory()
-        let days = ["2026-11-19", "2026-11-20", "2026-11-21"].compactMap(StatsDay.init(rawValue:))
+        let days = ["2026-11-19", "2026-11-20", "2026-11-21"].compactMap(CalendarDay.init(rawValue:))
         for (i, day) in days.enumerated() {
             try await store.stats.put(["courses": i], scope: .global, day: day, at: t0)
         }
@@ -165,18 +165,18 @@ private let t0 = Timestamp(milliseconds: 1_700_000_000_000)
     @Test func invalidJSONIsRefusedByTheSchema() async throws {
         let store = try await NodeStore.inMemory()
         let error = await #expect(throws: StoreError.self) {
-            try await store.stats.put("{not json", scope: .site, day: StatsDay(t0), at: t0)
+            try await store.stats.put("{not json", scope: .site, day: CalendarDay(t0), at: t0)
         }
         #expect(error?.code == "store_constraint")
     }
 
     @Test func dayOfTimestampIsTheUTCDate() {
-        #expect(StatsDay(Timestamp(milliseconds: 0)).rawValue == "1970-01-01")
-        #expect(StatsDay(Timestamp(seconds: 951_782_400)).rawValue == "2000-02-29")
-        #expect(StatsDay(Timestamp(seconds: 1_795_305_599)).rawValue == "2026-11-21")
-        #expect(StatsDay(Timestamp(milliseconds: -1)).rawValue == "1969-12-31")
-        #expect(StatsDay(rawValue: "2026-13-01") == nil)
-        #expect(StatsDay(rawValue: "2026-1-01") == nil)
+        #expect(CalendarDay(Timestamp(milliseconds: 0)).rawValue == "1970-01-01")
+        #expect(CalendarDay(Timestamp(seconds: 951_782_400)).rawValue == "2000-02-29")
+        #expect(CalendarDay(Timestamp(seconds: 1_795_305_599)).rawValue == "2026-11-21")
+        #expect(CalendarDay(Timestamp(milliseconds: -1)).rawValue == "1969-12-31")
+        #expect(CalendarDay(rawValue: "2026-13-01") == nil)
+        #expect(CalendarDay(rawValue: "2026-1-01") == nil)
     }
 }
 

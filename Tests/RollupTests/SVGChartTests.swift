@@ -1,3 +1,4 @@
+import MeshCore
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -60,7 +61,7 @@ let hostile = "<script>alert(1)</script> \"&' \u{1}"
     @Test func hostileLabelsAndTitlesAreEscapedAndStillParse() throws {
         let bars = SVGCharts.horizontalBars(id: "x\"><script>", title: hostile, description: hostile, bars: [.init(label: hostile, value: 1)])
         let line = SVGCharts.line(id: "h", title: hostile, description: hostile,
-                                  points: [.init(day: StatsDay(year: 2026, month: 11, day: 20), value: 3)])
+                                  points: [.init(day: CalendarDay(year: 2026, month: 11, day: 20), value: 3)])
         for svg in [bars, line] {
             #expect(!svg.contains("<script"))
             #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -75,9 +76,9 @@ let hostile = "<script>alert(1)</script> \"&' \u{1}"
 
     @Test func lineChartPlotsEveryDayInOrderWithTitles() throws {
         let points = [
-            SVGCharts.Point(day: StatsDay(year: 2026, month: 11, day: 3), value: 30),
-            SVGCharts.Point(day: StatsDay(year: 2026, month: 11, day: 1), value: 10),
-            SVGCharts.Point(day: StatsDay(year: 2026, month: 11, day: 2), value: 20),
+            SVGCharts.Point(day: CalendarDay(year: 2026, month: 11, day: 3), value: 30),
+            SVGCharts.Point(day: CalendarDay(year: 2026, month: 11, day: 1), value: 10),
+            SVGCharts.Point(day: CalendarDay(year: 2026, month: 11, day: 2), value: 20),
         ]
         let svg = SVGCharts.line(id: "courses", title: "Courses", description: "Courses per day", points: points)
         let probe = SVGProbe.parse(svg)

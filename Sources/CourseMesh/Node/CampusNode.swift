@@ -32,8 +32,8 @@ public actor CampusNode: NodeServices {
                             clock: any Clock = SystemClock()) async throws -> CampusNode {
         let nodeURL = try NodeURL(configuration.publicURL)
         let store = try await NodeStore.open(directory: configuration.dataDirectory)
-        let stats = try await store.stats.range(scope: .site, from: MeshStore.StatsDay(Timestamp(milliseconds: 0)),
-                                                through: MeshStore.StatsDay(clock.now())).last.map { try $0.decode(SiteStats.self) }
+        let stats = try await store.stats.range(scope: .site, from: CalendarDay(Timestamp(milliseconds: 0)),
+                                                through: CalendarDay(clock.now())).last.map { try $0.decode(SiteStats.self) }
         let siteURL = configuration.siteURL ?? stats?.siteURL ?? configuration.publicURL
         let site = SiteInfo(url: siteURL, name: configuration.siteName ?? stats?.siteName ?? (CourseDocumentValidation.host(of: siteURL) ?? siteURL),
                             country: configuration.country ?? stats?.country ?? "", language: configuration.language ?? stats?.language ?? "en")
@@ -113,8 +113,8 @@ public actor CampusNode: NodeServices {
 
     public func statsHistory(days: Int) async throws -> [Rollup.StatsSnapshot] {
         let today = clock.now()
-        let from = MeshStore.StatsDay(today - .seconds(Int64(days) * 86400))
-        return try await store.stats.range(scope: .global, from: from, through: MeshStore.StatsDay(today))
+        let from = CalendarDay(today - .seconds(Int64(days) * 86400))
+        return try await store.stats.range(scope: .global, from: from, through: CalendarDay(today))
             .map { try $0.decode(Rollup.StatsSnapshot.self) }
     }
 

@@ -66,7 +66,7 @@ public struct MoodleSync: Sendable {
                                               lastRunAt: finished, lastRunSummary: summary, readerState: readerState), in: db)
             return (counts, deleted)
         }
-        try await store.stats.put(stats, scope: .site, day: StatsDay(finished), at: finished)
+        try await store.stats.put(stats, scope: .site, day: CalendarDay(finished), at: finished)
         let summary = SyncRunSummary(full: full, added: counts.added, updated: counts.updated, unchanged: counts.unchanged,
                                      removed: deleted, durationMilliseconds: (clock.now() - started).milliseconds)
         return Outcome(summary: summary, stats: stats, courseCount: try await store.courses.count())
