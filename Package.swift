@@ -12,6 +12,7 @@ let package = Package(
     name: "CourseMesh",
     products: [
         .executable(name: "coursemesh", targets: ["coursemesh"]),
+        .library(name: "MeshHTTP", targets: ["MeshHTTP"]),
     ],
     targets: [
         // System-library shims: headers and link flags, nothing else.
@@ -19,13 +20,14 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         // The node store's SQL migrations, embedded in the binary in file-name order.
         .target(name: "Migrations", path: "Migrations", exclude: ["README.md"],
                 resources: [.embedInCode("sql")]),
 
         .target(name: "MeshCore"),
-        .target(name: "MeshHTTP", dependencies: ["MeshCore", "CZlib"]),
+        .target(name: "MeshHTTP", dependencies: ["MeshCore", "CZlib", "CEpoll"]),
         .target(name: "MeshStore", dependencies: ["CSQLite", "CLibPQ", "Migrations", "MeshCore"]),
         .target(name: "MoodleSource", dependencies: ["CLibPQ", "CSQLite", "CLibXML2", "MeshCore"]),
         .target(name: "Overlay", dependencies: ["MeshCore"]),
@@ -36,7 +38,7 @@ let package = Package(
                 resources: [.embedInCode("Resources/openapi.json")]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
                                                    "MeshStore", "MeshHTTP", "MeshCore"]),
-        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "MeshCore"]),
+        .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "Web", "MeshHTTP", "Overlay", "MoodleSource", "MeshStore", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshHTTPTests", dependencies: ["MeshHTTP"]),
@@ -46,7 +48,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "RollupTests", dependencies: ["Rollup"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
-        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh"]),
+        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
     ]
 )
 

@@ -20,6 +20,12 @@ public enum CourseDocumentValidation {
     public struct Problem: Hashable, Sendable, CustomStringConvertible {
         public var field: String
         public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+
         public var description: String { "\(field) \(message)" }
     }
 

@@ -38,14 +38,17 @@ public struct SyncState: Sendable, Equatable {
     public var lastRunAt: Timestamp?
     /// What the last run did.
     public var lastRunSummary: SyncRunSummary?
+    /// The reader's own resume point (opaque JSON, e.g. per-course signatures); nil before the first run.
+    public var readerState: String?
 
     public init(source: String, watermark: Int64 = 0, lastFullSyncAt: Timestamp? = nil, lastRunAt: Timestamp? = nil,
-                lastRunSummary: SyncRunSummary? = nil) {
+                lastRunSummary: SyncRunSummary? = nil, readerState: String? = nil) {
         self.source = source
         self.watermark = watermark
         self.lastFullSyncAt = lastFullSyncAt
         self.lastRunAt = lastRunAt
         self.lastRunSummary = lastRunSummary
+        self.readerState = readerState
     }
 }
 
@@ -84,12 +87,12 @@ public struct SyncStateStore: Sendable {
     public static func save(_ state: SyncState, in db: Database) throws {
         let summary = try state.lastRunSummary.map { SQLValue.text(try JSONCoding.encodeString($0)) } ?? .null
         try db.execute("""
-            INSERT INTO sync_state (source, watermark, last_full_sync_at, last_run_at, last_run_summary)
-            VALUES (?1, ?2, ?3, ?4, ?5)
+            INSERT INTO sync_state (source, watermark, last_full_sync_at, last_run_at, last_run_summary, reader_state)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (source) DO UPDATE SET watermark = ?2, last_full_sync_at = ?3, last_run_at = ?4,
-                last_run_summary = ?5
+                last_run_summary = ?5, reader_state = ?6
             """, [.text(state.source), .integer(state.watermark), SQLValue(state.lastFullSyncAt?.milliseconds),
-                  SQLValue(state.lastRunAt?.milliseconds), summary])
+                  SQLValue(state.lastRunAt?.milliseconds), summary, SQLValue(state.readerState)])
     }
 
     /// `dsn` with any password removed, from the user-info part (`user:secret@host`) and from
@@ -116,13 +119,13 @@ public struct SyncStateStore: Sendable {
         return text
     }
 
-    static let columns = "source, watermark, last_full_sync_at, last_run_at, last_run_summary"
+    static let columns = "source, watermark, last_full_sync_at, last_run_at, last_run_summary, reader_state"
 
     static func state(from row: Row) throws -> SyncState {
         let summary: SyncRunSummary? = row[4].isNull ? nil : try decodeJSON(SyncRunSummary.self, row, 4)
         return SyncState(source: try row.get(0), watermark: try row.get(1),
                          lastFullSyncAt: (try row.get(2, as: Int64?.self)).map(Timestamp.init(milliseconds:)),
                          lastRunAt: (try row.get(3, as: Int64?.self)).map(Timestamp.init(milliseconds:)),
-                         lastRunSummary: summary)
+                         lastRunSummary: summary, readerState: try row.get(5, as: String?.self))
     }
 }

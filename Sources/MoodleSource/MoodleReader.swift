@@ -103,8 +103,8 @@ public struct MoodleReaderSettings: Sendable {
     public var connectTimeout: Duration = .seconds(10)
     /// Server-side bound on each PostgreSQL statement, and SQLite's busy timeout (default 60 s).
     public var statementTimeout: Duration = .seconds(60)
-    /// Course ids per batch of document queries (default 2,000).
-    public var batchSize = 2000
+    /// Course ids per batch of document queries (default 10,000).
+    public var batchSize = 10_000
     /// Where "now" comes from (active enrolments, active users, `readAt`).
     public var clock: any Clock = SystemClock()
 

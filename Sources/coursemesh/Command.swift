@@ -16,5 +16,9 @@ extension Command {
 
 enum Commands {
     /// Every subcommand, in the order `coursemesh --help` lists them.
-    static let all: [any Command.Type] = [SimCommand.self]
+    static let all: [any Command.Type] = [
+        ServeCommand.self,
+        IndexCommand.self,
+        SimCommand.self,
+    ]
 }

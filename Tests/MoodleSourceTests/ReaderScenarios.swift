@@ -80,9 +80,4 @@ enum ReaderScenarios {
         let full3 = try await reader.readAll()
         #expect(third.applied(to: second.applied(to: first.documents)) == full3.documents)
     }
-
-    static func sessionIsReadOnly(_ db: any TestDatabase) async throws {
-        let reader = try await DatabaseMoodleReader.open(dsn: db.dsn, settings: settings(now: 0))
-        _ = reader
-    }
 }

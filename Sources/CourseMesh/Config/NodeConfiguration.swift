@@ -9,18 +9,23 @@ public struct NodeConfiguration: Sendable {
     public var publicURL: String
     /// Folder for the node's SQLite store (created if missing).
     public var dataDirectory: String
-    /// Base URLs of running nodes to join through; empty starts a new overlay.
-    public var bootstrap: [String]
     /// Bearer token the Moodle plugin must send to push courses; nil disables pushes.
     public var apiToken: String?
     public var logLevel: Logger.Level
+    /// The campus Moodle's public base URL (course URLs must be on its host); default: the public URL.
+    public var siteURL: String?
+    /// Shown on results and stats; default: from the last Moodle read, else the site's host.
+    public var siteName: String?
+    /// ISO 3166 alpha-2 country of the campus; default: from the last Moodle read.
+    public var country: String?
+    /// Default language of the campus; default: from the last Moodle read, else `en`.
+    public var language: String?
 
-    public init(listen: ListenAddress, publicURL: String, dataDirectory: String, bootstrap: [String] = [],
+    public init(listen: ListenAddress, publicURL: String, dataDirectory: String,
                 apiToken: String? = nil, logLevel: Logger.Level = .info) {
         self.listen = listen
         self.publicURL = publicURL
         self.dataDirectory = dataDirectory
-        self.bootstrap = bootstrap
         self.apiToken = apiToken
         self.logLevel = logLevel
     }

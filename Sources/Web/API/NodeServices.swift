@@ -1,4 +1,5 @@
 import MeshCore
+import Rollup
 
 /// What the web surfaces need from a running node. `CourseMesh` implements it over the overlay,
 /// the index and the store; tests implement it in memory. Implementations are thread-safe and
@@ -8,8 +9,10 @@ public protocol NodeServices: Sendable {
     func search(_ query: SearchRequest) async throws -> SearchResponse
     /// The most frequent indexed terms that start with `prefix`.
     func suggest(prefix: String, limit: Int) async throws -> [String]
-    /// The newest global aggregate this node has heard (JSON object), with its time and contributors.
+    /// The newest global aggregate this node has heard, with its time and contributors.
     func globalStats() async throws -> GlobalStatsReply
+    /// Daily global snapshots from the last `days` days, oldest first (for history charts).
+    func statsHistory(days: Int) async throws -> [Rollup.StatsSnapshot]
     /// This site's own statistics record, if it has read one.
     func localStats() async throws -> SiteStats?
     /// The node's identity, ring and tree position.
@@ -44,10 +47,10 @@ public struct GlobalStatsReply: Codable, Sendable {
     /// Unix milliseconds of the aggregate; nil before the first rollup reached this node.
     public var asOf: Int64?
     public var sitesContributing: Int
-    /// The aggregate as JSON (schema owned by the Rollup layer).
-    public var aggregate: JSONValue
+    /// Totals, groups and index statistics (schema owned by the Rollup layer).
+    public var aggregate: Aggregate
 
-    public init(asOf: Int64?, sitesContributing: Int, aggregate: JSONValue) {
+    public init(asOf: Int64?, sitesContributing: Int, aggregate: Aggregate) {
         self.asOf = asOf
         self.sitesContributing = sitesContributing
         self.aggregate = aggregate

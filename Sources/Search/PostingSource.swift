@@ -1,0 +1,75 @@
+/// Where a query gets postings and statistics: a `LocalIndex` in one process, or (later) the
+/// term owners of the overlay. Implementations must be safe to call concurrently.
+public protocol PostingSource: Sendable {
+    /// Number of documents whose posting list for `term` holds them (0 when unknown).
+    func documentFrequency(term: String) async throws -> Int
+    /// The postings of `term`, restricted to documents `candidates` may contain when given
+    /// (an owner may return extra postings; the asker filters again).
+    func postings(term: String, candidates: CandidateFilter?) async throws -> [Posting]
+    /// N and average field lengths over the whole collection.
+    func statistics() async throws -> CollectionStatistics
+}
+
+/// An in-memory index over all postings of a set of documents: the single-node reference that
+/// a federation's answers must equal, and the index the demo and tests use. An actor:
+/// all access is serialized; nothing blocks.
+public actor LocalIndex: PostingSource {
+    private var lists: [String: [String: Posting]] = [:]
+    private var documents: [String: (info: DocumentInfo, terms: [String])] = [:]
+
+    public init() {}
+
+    /// Adds or replaces `document` of `site` (its old postings are retracted first).
+    public func add(_ document: CourseDocument, site: SiteInfo) {
+        add(postings: DocumentIndexer.postings(for: document, site: site))
+    }
+
+    /// Adds postings as a term owner receives them; a document already present with the same
+    /// id is replaced.
+    public func add(postings: [Posting]) {
+        for id in Set(postings.map(\.document.id)) { remove(documentID: id) }
+        var termsByDoc: [String: (info: DocumentInfo, terms: [String])] = [:]
+        for posting in postings {
+            lists[posting.term, default: [:]][posting.document.id] = posting
+            termsByDoc[posting.document.id, default: (posting.document, [])].terms.append(posting.term)
+        }
+        for (id, entry) in termsByDoc { documents[id] = entry }
+    }
+
+    /// Retracts every posting of the document with `id`.
+    public func remove(documentID id: String) {
+        guard let entry = documents.removeValue(forKey: id) else { return }
+        for term in entry.terms {
+            lists[term]?[id] = nil
+            if lists[term]?.isEmpty == true { lists[term] = nil }
+        }
+    }
+
+    /// Number of documents held.
+    public var documentCount: Int { documents.count }
+
+    /// Number of distinct terms (posting lists) held.
+    public var termCount: Int { lists.count }
+
+    /// Number of postings held, over all lists.
+    public var postingCount: Int { lists.values.reduce(0) { $0 + $1.count } }
+
+    public func documentFrequency(term: String) -> Int { lists[term]?.count ?? 0 }
+
+    public func postings(term: String, candidates: CandidateFilter?) -> [Posting] {
+        guard let list = lists[term] else { return [] }
+        let selected = candidates.map { filter in list.filter { filter.contains($0.key) } } ?? list
+        return selected.keys.sorted().map { selected[$0]! }
+    }
+
+    public func statistics() -> CollectionStatistics {
+        var sums = Array(repeating: 0.0, count: Field.allCases.count)
+        for entry in documents.values {
+            for (i, length) in entry.info.fieldLengths.enumerated() where i < sums.count { sums[i] += Double(length) }
+        }
+        let n = documents.count
+        return CollectionStatistics(documentCount: n, averageFieldLengths: sums.map { n > 0 ? $0 / Double(n) : 0 })
+    }
+}
+
+import MeshCore
