@@ -39,12 +39,16 @@ public struct IterativeLookup: Sendable {
     private var asked: Set<RingKey> = []
     private var unreachable: Set<RingKey> = []
     private var current: NodeURL?
+    private var attempts: [RingKey: Int] = [:]
+    /// Requests to one node before it counts as unreachable (default 3).
+    public let attemptsPerNode: Int
     /// Most requests before giving up.
     public let maxRequests: Int
 
-    public init(key: RingKey, maxRequests: Int = 32) {
+    public init(key: RingKey, maxRequests: Int = 32, attemptsPerNode: Int = 3) {
         self.key = key
         self.maxRequests = maxRequests
+        self.attemptsPerNode = attemptsPerNode
     }
 
     /// The first step; `self` is the asking node.
@@ -57,6 +61,12 @@ public struct IterativeLookup: Sendable {
     public mutating func receive(_ reply: LookupReply?, view: inout MembershipView) -> Step {
         guard let target = current else { return .failed(requests: requests) }
         guard let reply else {
+            // A silent request may be a lost message; `attemptsPerNode` in a row mark the node unreachable.
+            attempts[target.id, default: 1] += 1
+            if attempts[target.id]! <= attemptsPerNode && requests < maxRequests {
+                requests += 1
+                return .ask(target)
+            }
             unreachable.insert(target.id)
             return next(view: view)
         }

@@ -31,8 +31,6 @@ import Testing
             let key = rng.key()
             let s = Self.bruteSuccessor(alive, key)
             #expect(view.successor(of: key)?.id == s)
-            let p = alive.min { $0.distance(to: key) != .zero && (key.distance(to: $0) > key.distance(to: $1)) } // farthest clockwise = nearest before
-            _ = p
             let before = alive.filter { $0 != key }.max { $0.distance(to: key) > $1.distance(to: key) }
             #expect(view.predecessor(of: key)?.id == before ?? alive.first)
             // Exactly one member owns each key.

@@ -71,9 +71,7 @@ public enum Simulation {
         var succeeded = 0
         var latencySum: Int64 = 0
         var messages = 0
-        var learnedBefore = 0
         let learnedStart = views.reduce(0) { $0 + $1.count }
-        _ = learnedBefore
         func latency() -> Int64 {
             Int64(options.latencyMinMs + rng.below(max(1, options.latencyMaxMs - options.latencyMinMs + 1)))
         }
@@ -112,7 +110,7 @@ public enum Simulation {
                 let reply = answerLookup(view: views[to], me: me, key: running[l].key, replicas: options.replicas)
                 messages += 1
                 if lost() {
-                    queue.push(at: now - 0 + Int64(options.timeoutMs), .reply(lookup: l, from: to, nil))
+                    queue.push(at: now + Int64(options.timeoutMs), .reply(lookup: l, from: to, nil))
                 } else {
                     queue.push(at: now + latency(), .reply(lookup: l, from: to, reply))
                 }
