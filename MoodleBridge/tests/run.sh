@@ -35,5 +35,10 @@ for file in $(find "$plugin" -name '*.xml' | sort); do
 done
 
 echo "== PHPUnit"
+# The live API tests run against the coursemesh binary the repository builds (swift build).
+if [ -z "${COURSEMESH_BIN:-}" ] && [ -x "$plugin/../.build/debug/coursemesh" ]; then
+    COURSEMESH_BIN=$(cd "$plugin/../.build/debug" && pwd)/coursemesh
+    export COURSEMESH_BIN
+fi
 cd "$here"
 exec phpunit -c "$here/phpunit.xml"
