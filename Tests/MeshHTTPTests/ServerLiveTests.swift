@@ -12,7 +12,7 @@ struct RawClient {
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        var tv = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -101,7 +101,7 @@ func withServer(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in }
 struct ServerLiveTests {
     @Test func curlKeepAliveReusesOneConnection() async throws {
         try await withServer { _, port in
-            let out = try await run("/usr/bin/curl", ["-sv", "-m", "5", "http://127.0.0.1:\(port)/health", "http://127.0.0.1:\(port)/echo/hi?q=a+b"])
+            let out = try await run("/usr/bin/curl", ["-sv", "-m", "30", "http://127.0.0.1:\(port)/health", "http://127.0.0.1:\(port)/echo/hi?q=a+b"])
             #expect(out.contains(#"{"status":"ok"}"#))
             #expect(out.contains("hi|a b"))
         }
@@ -112,7 +112,7 @@ struct ServerLiveTests {
         try await withServer { _, port in
             let script = """
             import http.client
-            c = http.client.HTTPConnection('127.0.0.1', \(port), timeout=5)
+            c = http.client.HTTPConnection('127.0.0.1', \(port), timeout=30)
             c.request('GET', '/health'); r = c.getresponse(); a = r.read(); s1 = c.sock
             c.request('POST', '/echo', body=b'x' * 5000); r2 = c.getresponse(); b = r2.read()
             print(r.status, a.decode(), r2.status, len(b), c.sock is s1)
@@ -171,8 +171,8 @@ struct ServerLiveTests {
 
     @Test func serverSurvivesHandlerBugs() async throws {
         try await withServer { _, port in
-            for _ in 0..<3 { _ = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/bug"]) }
-            let out = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/health"])
+            for _ in 0..<3 { _ = try await run("/usr/bin/curl", ["-s", "-m", "30", "http://127.0.0.1:\(port)/bug"]) }
+            let out = try await run("/usr/bin/curl", ["-s", "-m", "30", "http://127.0.0.1:\(port)/health"])
             #expect(out == #"{"status":"ok"}"#)
         }
     }
@@ -204,13 +204,13 @@ struct ServerLiveTests {
 
     @Test func gzipWhenAcceptedAndLargeEnough() async throws {
         try await withServer { _, port in
-            let gz = try await run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/big"])
+            let gz = try await run("/usr/bin/curl", ["-s", "-m", "30", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/big"])
             #expect(gz.contains("Content-Encoding: gzip"))
-            let decoded = try await run("/usr/bin/curl", ["-s", "-m", "5", "--compressed", "http://127.0.0.1:\(port)/big"])
+            let decoded = try await run("/usr/bin/curl", ["-s", "-m", "30", "--compressed", "http://127.0.0.1:\(port)/big"])
             #expect(decoded.hasPrefix(#"[{"title":"Linear algebra"}"#))
-            let plain = try await run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(port)/big"])
+            let plain = try await run("/usr/bin/curl", ["-s", "-m", "30", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(port)/big"])
             #expect(!plain.contains("Content-Encoding"))
-            let small = try await run("/usr/bin/curl", ["-s", "-m", "5", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/health"])
+            let small = try await run("/usr/bin/curl", ["-s", "-m", "30", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", "http://127.0.0.1:\(port)/health"])
             #expect(!small.contains("Content-Encoding"))
         }
     }
@@ -222,7 +222,7 @@ struct ServerLiveTests {
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
             let (text, _) = await c.read(until: { $0.hasSuffix("abcde") })
             #expect(text.contains("Content-Length: 5"))
-            let out = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/stream"])
+            let out = try await run("/usr/bin/curl", ["-s", "-m", "30", "http://127.0.0.1:\(port)/stream"])
             #expect(out == "one,two")
         }
     }
@@ -235,7 +235,7 @@ struct ServerLiveTests {
             let idle = try RawClient(port: port)
             defer { idle.close() }
             // A slow client does not hold up others.
-            let fast = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/health"])
+            let fast = try await run("/usr/bin/curl", ["-s", "-m", "30", "http://127.0.0.1:\(port)/health"])
             #expect(fast == #"{"status":"ok"}"#)
             let (text, closed) = await slow.readToClose()
             #expect(text.hasPrefix("HTTP/1.1 408 "))
@@ -270,7 +270,7 @@ struct ServerLiveTests {
         let server = HTTPServer(configuration: config, router: testRouter(), logger: Logger(label: "test", level: .error))
         let addresses = try await server.start()
         #expect(addresses.count == 2 && addresses[0].port == addresses[1].port)
-        let v6 = try await run("/usr/bin/curl", ["-s", "-m", "5", "http://[::1]:\(addresses[1].port)/health"])
+        let v6 = try await run("/usr/bin/curl", ["-s", "-m", "30", "http://[::1]:\(addresses[1].port)/health"])
         #expect(v6 == #"{"status":"ok"}"#)
         await server.shutdown(grace: .seconds(1))
     }
