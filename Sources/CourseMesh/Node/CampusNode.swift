@@ -23,6 +23,8 @@ public actor CampusNode: NodeServices {
     var site: SiteInfo
     var siteStats: SiteStats?
     var lastSync: Int64?
+    /// This site's contribution to the statistics, recomputed when its courses change.
+    var aggregate: Aggregate = .identity
     let clock: any Clock
     let started: Timestamp
 
@@ -68,13 +70,19 @@ public actor CampusNode: NodeServices {
             after = last.courseID
         }
         lastSync = try await store.syncState.all().compactMap { $0.lastRunAt?.seconds }.max()
-        await updateGauges()
+        try await coursesChanged()
     }
 
     private func add(_ doc: CourseDocument) async {
         let id = DocumentInfo.makeID(siteURL: site.url, courseID: doc.courseID)
         await index.add(doc, site: site)
         suggestions.add(doc, id: id)
+    }
+
+    /// Refreshes what depends on the set of courses: the local aggregate and the gauges.
+    private func coursesChanged() async throws {
+        aggregate = try await localAggregate()
+        await updateGauges()
     }
 
     private func updateGauges() async {
@@ -107,7 +115,6 @@ public actor CampusNode: NodeServices {
     }
 
     public func globalStats() async throws -> GlobalStatsReply {
-        let aggregate = try await localAggregate()
         return GlobalStatsReply(asOf: clock.now().milliseconds, sitesContributing: aggregate.totals.sites, aggregate: aggregate)
     }
 
@@ -138,7 +145,7 @@ public actor CampusNode: NodeServices {
         let counts = try await store.courses.upsert(courses, at: clock.now())
         for doc in courses { await add(doc) }
         lastSync = clock.now().seconds
-        await updateGauges()
+        try await coursesChanged()
         return CoursePushReply(accepted: courses.count, added: counts.added, updated: counts.updated, unchanged: counts.unchanged)
     }
 
@@ -147,7 +154,7 @@ public actor CampusNode: NodeServices {
         let id = DocumentInfo.makeID(siteURL: site.url, courseID: courseID)
         await index.remove(documentID: id)
         suggestions.remove(id: id)
-        await updateGauges()
+        try await coursesChanged()
         return true
     }
 
