@@ -87,7 +87,10 @@ public struct WebRoutes: Sendable {
             }
             return Self.cors(try .json(encoding: SuggestResponse(prefix: prefix, suggestions: try await services.suggest(prefix: prefix, limit: 10))))
         }
-        timed(&router, .get, "/api/v1/stats") { _, _ in Self.cors(try .json(encoding: try await services.globalStats())) }
+        let statsJSON = EncodedStatsCache()
+        timed(&router, .get, "/api/v1/stats") { _, _ in
+            Self.cors(.json(try statsJSON.bytes(for: try await services.globalStats())))
+        }
         timed(&router, .get, "/api/v1/stats/local") { _, _ in
             Self.cors(try .json(encoding: LocalStatsReply(site: try await services.localStats())))
         }
@@ -180,6 +183,19 @@ public struct WebRoutes: Sendable {
         var r = response
         r.headers.set("Cache-Control", "public, max-age=3600")
         return r
+    }
+}
+
+/// The encoded JSON of the newest global statistics. An aggregate never changes without its
+/// `as_of` changing, so the bytes are reused until a newer one arrives. Thread-safe.
+final class EncodedStatsCache: Sendable {
+    private let cached = Mutex<(asOf: Int64?, bytes: [UInt8])?>(nil)
+
+    func bytes(for reply: GlobalStatsReply) throws -> [UInt8] {
+        if let hit = cached.withLock({ $0 }), hit.asOf == reply.asOf, reply.asOf != nil { return hit.bytes }
+        let bytes = try JSONCoding.encode(reply)
+        cached.withLock { $0 = (reply.asOf, bytes) }
+        return bytes
     }
 }
 

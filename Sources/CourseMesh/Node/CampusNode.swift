@@ -25,6 +25,8 @@ public actor CampusNode: NodeServices {
     var lastSync: Int64?
     /// This site's contribution to the statistics, recomputed when its courses change.
     var aggregate: Aggregate = .identity
+    /// When `aggregate` was last computed: the `as_of` of the statistics this node serves.
+    var aggregateAsOf = Timestamp(milliseconds: 0)
     let clock: any Clock
     let started: Timestamp
 
@@ -82,6 +84,7 @@ public actor CampusNode: NodeServices {
     /// Refreshes what depends on the set of courses: the local aggregate and the gauges.
     private func coursesChanged() async throws {
         aggregate = try await localAggregate()
+        aggregateAsOf = clock.now()
         await updateGauges()
     }
 
@@ -115,7 +118,7 @@ public actor CampusNode: NodeServices {
     }
 
     public func globalStats() async throws -> GlobalStatsReply {
-        return GlobalStatsReply(asOf: clock.now().milliseconds, sitesContributing: aggregate.totals.sites, aggregate: aggregate)
+        return GlobalStatsReply(asOf: aggregateAsOf.milliseconds, sitesContributing: aggregate.totals.sites, aggregate: aggregate)
     }
 
     public func statsHistory(days: Int) async throws -> [Rollup.StatsSnapshot] {
