@@ -89,26 +89,8 @@ public enum SVGCharts {
         return out + "</svg>"
     }
 
-    /// `text` safe inside XML text and attribute values: `& < > " '` become entities and
-    /// characters XML 1.0 forbids (C0 controls other than tab, newline, return) are dropped.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// `text` safe inside XML text and attribute values (see `MarkupEscaping`).
+    public static func escape(_ text: String) -> String { MarkupEscaping.escape(text) }
 
     /// `1234567` → `"1,234,567"`.
     public static func grouped(_ value: Int) -> String {

@@ -1,27 +1,12 @@
+import MeshCore
+
 /// HTML escaping. Every string a page prints goes through `HTML.escape` (text and attribute
 /// values alike: `&`, `<`, `>`, `"` and `'` are all replaced), so nothing read from Moodle, a
 /// peer or a query string can become markup.
 public enum HTML {
-    /// `text` safe for element content and for single- or double-quoted attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab/newline are not allowed in HTML text.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { out += " " } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
+    /// `text` safe for element content and for single- or double-quoted attribute values
+    /// (see `MarkupEscaping`).
+    public static func escape(_ text: String) -> String { MarkupEscaping.escape(text) }
 
     /// Percent-encodes `text` for a query-string value (RFC 3986 unreserved characters kept).
     public static func queryValue(_ text: String) -> String {
