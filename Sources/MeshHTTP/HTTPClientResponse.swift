@@ -62,8 +62,9 @@ struct ResponseHeadParser {
     /// Feeds one header line including its CRLF. A status line starts a new head, so interim
     /// 1xx responses (RFC 9110 §15.2) are replaced by the final one.
     mutating func feed(_ line: some Collection<UInt8>) {
-        var text = String(decoding: line, as: UTF8.self)
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        var bytes = Array(line)
+        while bytes.last == 0x0A || bytes.last == 0x0D { bytes.removeLast() }
+        let text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("HTTP/") {
             let parts = text.split(separator: " ", maxSplits: 2)
             status = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
