@@ -20,13 +20,14 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The node store's SQL migrations, embedded in the binary in file-name order.
         .target(name: "Migrations", path: "Migrations", exclude: ["README.md"],
                 resources: [.embedInCode("sql")]),
 
         .target(name: "MeshCore"),
-        .target(name: "MeshHTTP", dependencies: ["MeshCore", "CZlib", "CEpoll"]),
+        .target(name: "MeshHTTP", dependencies: ["MeshCore", "CZlib", "CEpoll", "CCurl"]),
         .target(name: "MeshStore", dependencies: ["CSQLite", "CLibPQ", "Migrations", "MeshCore"]),
         .target(name: "MoodleSource", dependencies: ["CLibPQ", "CSQLite", "CLibXML2", "MeshCore"]),
         .target(name: "Overlay", dependencies: ["MeshCore"]),

@@ -1,0 +1,140 @@
+import MeshCore
+
+/// An HTTP/1.1 client for talking to peers: overlay messages, posting batches, queries.
+///
+/// - Connections: keep-alive connections are reused per peer (scheme, host, port); at most
+///   `settings.maxConnectionsPerPeer` are open to one peer at once and further requests queue.
+/// - Timeouts: every request has one deadline covering its wait in that queue, the connect, the
+///   upload and the whole reply (`settings.defaultTimeout` unless the call gives one).
+/// - Errors: every method throws `HTTPClientError` only; a reply outside 200…299 is
+///   `.badStatus`, with the peer's `{"error":{…}}` code and message when it sent one.
+/// - Threads: safe to share between tasks. Network I/O runs on one dedicated thread per client
+///   (libcurl's multi interface), never on Swift's shared pool; callers only suspend.
+/// - Cancellation: cancelling the calling task abandons the request at once with `.cancelled`.
+/// - Lifecycle: `shutdown()` (or releasing the client) fails pending requests with `.cancelled`
+///   and closes its connections. Create one client per process and share it.
+public final class HTTPClient: Sendable {
+    /// The limits this client was created with.
+    public let settings: HTTPClientSettings
+    private let engine: CurlEngine
+
+    /// Creates a client and starts its network thread.
+    public init(settings: HTTPClientSettings = HTTPClientSettings()) {
+        self.settings = settings
+        engine = CurlEngine(maxConnectionsPerPeer: max(1, settings.maxConnectionsPerPeer),
+                            maxIdleConnections: max(1, settings.maxIdleConnections))
+    }
+
+    deinit { engine.stop() }
+
+    /// Stops the network thread: requests in flight or queued fail with `.cancelled`, later
+    /// requests fail at once. Idempotent; does not wait.
+    public func shutdown() { engine.stop() }
+
+    /// Sends one request and returns the complete reply if its status is 2xx.
+    ///
+    /// - Parameters:
+    ///   - method: the request method, e.g. `GET`, `POST`, `PUT`, `DELETE`, `HEAD`.
+    ///   - url: an absolute `http://` or `https://` URL.
+    ///   - headers: extra header fields; names and values must not contain line breaks.
+    ///   - body: the request body, sent with `Content-Length` (`application/octet-stream`
+    ///     unless `headers` name a `Content-Type`); ignored for GET and HEAD.
+    ///   - timeout: the whole request's deadline; `settings.defaultTimeout` when nil.
+    /// - Throws: `HTTPClientError` for every failure, including a non-2xx status.
+    public func send(method: String = "GET", url: String, headers: [(name: String, value: String)] = [],
+                     body: [UInt8] = [], timeout: Duration? = nil) async throws(HTTPClientError) -> HTTPClientResponse {
+        let request = try validated(method: method, url: url, headers: headers, body: body, timeout: timeout)
+        try Task.checkCancellation(url: url)
+        let transfer = CurlTransfer(request, now: monotonicNanoseconds())
+        let engine = self.engine
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    transfer.continuation = continuation
+                    engine.submit(transfer)
+                }
+            } onCancel: {
+                engine.cancel(transfer)
+            }
+        } catch let error as HTTPClientError {
+            throw error
+        } catch {
+            throw .transport(peer: peerAddress(of: url).description, reason: "\(error)")
+        }
+    }
+
+    /// GETs `url` and returns the reply if its status is 2xx. Throws `HTTPClientError`.
+    public func get(_ url: String, headers: [(name: String, value: String)] = [],
+                    timeout: Duration? = nil) async throws(HTTPClientError) -> HTTPClientResponse {
+        try await send(method: "GET", url: url, headers: headers, timeout: timeout)
+    }
+
+    /// GETs `url` and decodes its JSON reply as `Reply` with `JSONCoding`.
+    /// Throws `HTTPClientError` (`.badBody` names the field that did not decode).
+    public func getJSON<Reply: Decodable>(_ url: String, as type: Reply.Type = Reply.self,
+                                          timeout: Duration? = nil) async throws(HTTPClientError) -> Reply {
+        let response = try await send(method: "GET", url: url, headers: [("Accept", "application/json")], timeout: timeout)
+        return try decode(Reply.self, from: response, url: url)
+    }
+
+    /// POSTs `value` encoded with `JSONCoding` to `url` and decodes the JSON reply as `Reply`.
+    /// Throws `HTTPClientError`: `.invalidRequest` if `value` does not encode, `.badBody` if the
+    /// reply does not decode, and the transport and status errors of `send`.
+    public func postJSON<Body: Encodable, Reply: Decodable>(
+        _ url: String, _ value: Body, as type: Reply.Type = Reply.self, timeout: Duration? = nil
+    ) async throws(HTTPClientError) -> Reply {
+        let body: [UInt8]
+        do { body = try JSONCoding.encode(value) } catch {
+            throw .invalidRequest(reason: "the JSON body could not be encoded (\(error))")
+        }
+        let response = try await send(method: "POST", url: url,
+                                      headers: [("Content-Type", "application/json"), ("Accept", "application/json")],
+                                      body: body, timeout: timeout)
+        return try decode(Reply.self, from: response, url: url)
+    }
+
+    private func decode<Reply: Decodable>(_ type: Reply.Type, from response: HTTPClientResponse,
+                                          url: String) throws(HTTPClientError) -> Reply {
+        do { return try JSONCoding.decode(Reply.self, from: response.body) } catch {
+            throw .badBody(url: url, reason: error.reason)
+        }
+    }
+
+    private func validated(method: String, url: String, headers: [(name: String, value: String)],
+                           body: [UInt8], timeout: Duration?) throws(HTTPClientError) -> ClientRequest {
+        guard PeerAddress(url: url) != nil else { throw .invalidURL(url) }
+        guard !method.isEmpty, method.utf8.allSatisfy(isTokenByte) else {
+            throw .invalidRequest(reason: "the method \(method) is not an HTTP token")
+        }
+        for (name, value) in headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(isTokenByte) else {
+                throw .invalidRequest(reason: "the header name \(name) is not an HTTP token")
+            }
+            guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw .invalidRequest(reason: "the value of header \(name) contains a line break")
+            }
+        }
+        let timeout = timeout ?? settings.defaultTimeout
+        guard timeout > .zero else { throw .invalidRequest(reason: "the timeout \(timeout) is not positive") }
+        return ClientRequest(method: method, url: url, headers: headers, body: body, timeout: timeout,
+                             connectTimeout: settings.connectTimeout, maxResponseBytes: settings.maxResponseBytes,
+                             userAgent: settings.userAgent)
+    }
+}
+
+/// RFC 9110 §5.6.2 `tchar`: the bytes allowed in methods and header names.
+private func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        true
+    default:
+        "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Throws `.cancelled` if the current task is cancelled, before anything is sent.
+    fileprivate static func checkCancellation(url: String) throws(HTTPClientError) {
+        if Task.isCancelled { throw .cancelled(url: url) }
+    }
+}
