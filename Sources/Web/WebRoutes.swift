@@ -200,8 +200,14 @@ final class EncodedStatsCache: Sendable {
 }
 
 /// `GET /api/v1/stats/local`.
+/// `site` is `null` (not absent) before the node has read its Moodle, as the API documents.
 public struct LocalStatsReply: Codable, Sendable {
     public var site: SiteStats?
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(site, forKey: .site)
+    }
 }
 
 extension HTTPResponse {
