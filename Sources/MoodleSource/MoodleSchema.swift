@@ -111,6 +111,22 @@ struct SiteContext: Sendable {
     }
 }
 
+extension MoodleSchema {
+    /// One derived table over the instance tables of all `types`: `(module, id, <value>)` rows,
+    /// `value(type)` giving the column (or constant) to select from each. Joined to
+    /// `course_modules` on `(module, instance)` it replaces one query per module type with one
+    /// scan of `course_modules`, which is where a large site spends its time. Module type ids are
+    /// bound from `$firstParam` on; nil when there are no types (an empty UNION is not SQL).
+    func moduleInstances(_ types: [SiteContext.ModuleType], firstParam: Int,
+                         value: (SiteContext.ModuleType) -> String) -> (sql: String, params: [SQLParam])? {
+        guard !types.isEmpty else { return nil }
+        let parts = types.enumerated().map { i, type in
+            "SELECT CAST($\(firstParam + i) AS BIGINT) AS module, id, \(value(type)) AS value FROM \(t(type.name))"
+        }
+        return ("(" + parts.joined(separator: " UNION ALL ") + ")", types.map { .int($0.id) })
+    }
+}
+
 extension SQLDialect {
     /// A predicate testing a text `column` against a list bound at `placeholder` (see `textList`).
     func inTexts(_ column: String, _ placeholder: String) -> String {
