@@ -46,8 +46,8 @@ struct CourseAggregates: Sendable {
             """, [.int(now)]) where a.courses[r.int(0)] != nil {
             a.active[r.int(0)] = r.int(1)
         }
-        // One scan of course_modules for every module type at once (see `moduleInstances`).
-        if let x = s.moduleInstances(site.moduleTypes, firstParam: 1, value: { $0.hasTimeModified ? "timemodified" : "0" }) {
+        // Every module type in one scan of course_modules on PostgreSQL (see `moduleInstances`).
+        for x in s.moduleInstances(site.moduleTypes, firstParam: 1, value: { $0.hasTimeModified ? "timemodified" : "0" }) {
             for r in try db.query("""
                 SELECT cm.course, cm.module, COUNT(*), SUM(cm.id), MAX(cm.added), MAX(x.value)
                 FROM \(s.t("course_modules")) cm JOIN \(x.sql) x ON x.module = cm.module AND x.id = cm.instance

@@ -55,7 +55,7 @@ struct CourseDocumentReader {
         }
         var modules: [Int64: [(cm: Int64, module: CourseDocument.Module)]] = [:]
         let typeNames = Dictionary(site.moduleTypes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        if let x = s.moduleInstances(site.moduleTypes, firstParam: 3, value: { _ in "name" }) {
+        for x in s.moduleInstances(site.moduleTypes, firstParam: 3, value: { _ in "name" }) {
             for r in try db.query("""
                 SELECT cm.id, cm.course, cm.module, x.value FROM \(s.t("course_modules")) cm
                 JOIN \(x.sql) x ON x.module = cm.module AND x.id = cm.instance

@@ -84,10 +84,28 @@ public enum SummaryText {
     static func tidy(_ s: String) -> String {
         var source = s
         // In place over the string's own UTF-8 storage: no copy of the input per call.
-        return source.withUTF8 { bytes in tidy(bytes) }
+        return source.withUTF8 { bytes in tidy(bytes) } ?? s
     }
 
-    private static func tidy(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    /// True when `tidy` would return the text unchanged: plain ASCII words with single inner
+    /// spaces, no line breaks, no other whitespace. Most module names and course names are like
+    /// that, and then no copy is made. Any byte that might start a Unicode space sends the text
+    /// the long way.
+    private static func isTidy(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+        var previous: UInt8 = 0
+        for b in bytes {
+            switch b {
+            case 0x09...0x0D, 0xC2, 0xE2, 0xE3: return false
+            case 0x20 where previous == 0x20: return false
+            default: previous = b
+            }
+        }
+        return true
+    }
+
+    private static func tidy(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if isTidy(bytes) { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var pendingSpace = false, pendingLine = false
@@ -136,15 +154,19 @@ extension String {
 
     /// Byte search for `@@PLUGINFILE@@` (Foundation's `contains` is far slower on long summaries).
     var utf8ContainsPluginfile: Bool {
-        let needle = Array("@@PLUGINFILE@@".utf8)
-        let bytes = Array(utf8)
-        guard bytes.count >= needle.count else { return false }
-        var i = 0
-        while i <= bytes.count - needle.count {
-            if bytes[i] == 0x40 && bytes[i + 1] == 0x40 && Array(bytes[i..<(i + needle.count)]) == needle { return true }
-            i += 1
+        var copy = self
+        return copy.withUTF8 { bytes in
+            let needle: StaticString = "@@PLUGINFILE@@"
+            let length = needle.utf8CodeUnitCount
+            guard bytes.count >= length else { return false }
+            let start = needle.utf8Start
+            var i = 0
+            while i <= bytes.count - length {
+                if bytes[i] == 0x40 && bytes[i + 1] == 0x40 && memcmp(bytes.baseAddress! + i, start, length) == 0 { return true }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 
     func replacingNewlines() -> String {
