@@ -87,6 +87,14 @@ public enum SummaryText {
         return source.withUTF8 { bytes in tidy(bytes) } ?? s
     }
 
+    /// Bytes that are whitespace or may start a multi-byte Unicode space in `tidy`.
+    @inline(__always) private static func mayStartSpace(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x09...0x0D, 0x20, 0xC2, 0xE2, 0xE3: true
+        default: false
+        }
+    }
+
     /// True when `tidy` would return the text unchanged: plain ASCII words with single inner
     /// spaces, no line breaks, no other whitespace. Most module names and course names are like
     /// that, and then no copy is made. Any byte that might start a Unicode space sends the text
@@ -96,8 +104,9 @@ public enum SummaryText {
         var previous: UInt8 = 0
         for b in bytes {
             switch b {
-            case 0x09...0x0D, 0xC2, 0xE2, 0xE3: return false
             case 0x20 where previous == 0x20: return false
+            case 0x20: previous = b
+            case _ where mayStartSpace(b): return false
             default: previous = b
             }
         }
@@ -136,8 +145,11 @@ public enum SummaryText {
             }
             pendingLine = false
             pendingSpace = false
-            out.append(b)
-            i += 1
+            // Copy the run of bytes that cannot start whitespace in one go (long summaries).
+            var end = i + 1
+            while end < n && !mayStartSpace(bytes[end]) { end += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+            i = end
         }
         return String(decoding: out, as: UTF8.self)
     }
