@@ -46,14 +46,14 @@ struct CourseAggregates: Sendable {
             """, [.int(now)]) where a.courses[r.int(0)] != nil {
             a.active[r.int(0)] = r.int(1)
         }
-        for type in site.moduleTypes {
-            let time = type.hasTimeModified ? "MAX(x.timemodified)" : "0"
+        // Every module type in one scan of course_modules on PostgreSQL (see `moduleInstances`).
+        for x in s.moduleInstances(site.moduleTypes, firstParam: 1, value: { $0.hasTimeModified ? "timemodified" : "0" }) {
             for r in try db.query("""
-                SELECT cm.course, COUNT(*), SUM(cm.id), MAX(cm.added), \(time)
-                FROM \(s.t("course_modules")) cm JOIN \(s.t(type.name)) x ON x.id = cm.instance
-                WHERE cm.module = $1 AND cm.visible = 1 AND cm.deletioninprogress = 0 GROUP BY cm.course
-                """, [.int(type.id)]) where a.courses[r.int(0)] != nil {
-                a.modules[r.int(0), default: [:]][type.id] = Modules(count: r.int(1), idSum: r.int(2), added: r.int(3), time: r.int(4))
+                SELECT cm.course, cm.module, COUNT(*), SUM(cm.id), MAX(cm.added), MAX(x.value)
+                FROM \(s.t("course_modules")) cm JOIN \(x.sql) x ON x.module = cm.module AND x.id = cm.instance
+                WHERE cm.visible = 1 AND cm.deletioninprogress = 0 GROUP BY cm.course, cm.module
+                """, x.params) where a.courses[r.int(0)] != nil {
+                a.modules[r.int(0), default: [:]][r.int(1)] = Modules(count: r.int(2), idSum: r.int(3), added: r.int(4), time: r.int(5))
             }
         }
         return a

@@ -54,13 +54,16 @@ struct CourseDocumentReader {
             }
         }
         var modules: [Int64: [(cm: Int64, module: CourseDocument.Module)]] = [:]
-        for type in site.moduleTypes {
+        let typeNames = Dictionary(site.moduleTypes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for x in s.moduleInstances(site.moduleTypes, firstParam: 3, value: { _ in "name" }) {
             for r in try db.query("""
-                SELECT cm.id, cm.course, x.name FROM \(s.t("course_modules")) cm JOIN \(s.t(type.name)) x ON x.id = cm.instance
-                WHERE cm.module = $3 AND cm.visible = 1 AND cm.deletioninprogress = 0 AND \(inBatch("cm.course"))
-                """, idParams + [.int(type.id)]) {
-                let name = SummaryText.tidy(r.text(2))
-                modules[r.int(1), default: []].append((r.int(0), CourseDocument.Module(type: type.name, name: name)))
+                SELECT cm.id, cm.course, cm.module, x.value FROM \(s.t("course_modules")) cm
+                JOIN \(x.sql) x ON x.module = cm.module AND x.id = cm.instance
+                WHERE cm.visible = 1 AND cm.deletioninprogress = 0 AND \(inBatch("cm.course"))
+                """, idParams + x.params) {
+                guard let type = typeNames[r.int(2)] else { continue }
+                let name = SummaryText.tidy(r.text(3))
+                modules[r.int(1), default: []].append((r.int(0), CourseDocument.Module(type: type, name: name)))
             }
         }
         var docs: [CourseDocument] = []
@@ -70,10 +73,11 @@ struct CourseDocumentReader {
             """, idParams) {
             let id = r.int(0)
             guard wanted.contains(id), aggregates.courses[id] != nil else { continue }
-            let ordered = (modules[id] ?? []).sorted { a, b in
-                let pa = position[a.cm] ?? (Int64.max, 0), pb = position[b.cm] ?? (Int64.max, 0)
-                return pa != pb ? (pa.0, pa.1) < (pb.0, pb.1) : a.cm < b.cm
-            }
+            // Sort keys looked up once per module, not once per comparison.
+            let ordered = (modules[id] ?? []).map { m -> (key: (Int64, Int, Int64), module: CourseDocument.Module) in
+                let p = position[m.cm] ?? (Int64.max, 0)
+                return ((p.0, p.1, m.cm), m.module)
+            }.sorted { $0.key < $1.key }
             let lang = r.text(7)
             docs.append(CourseDocument(
                 courseID: id,

@@ -111,6 +111,32 @@ struct SiteContext: Sendable {
     }
 }
 
+extension MoodleSchema {
+    /// Derived tables `(module, id, value)` over the instance tables of `types`, `value(type)`
+    /// giving the column (or constant) to select from each, to join to `course_modules` on
+    /// `(module, instance)`. Module type ids are bound from `$firstParam` on.
+    ///
+    /// PostgreSQL gets one UNION ALL of all types: one scan of `course_modules` and one round
+    /// trip instead of one per type, which was most of a large site's read time. SQLite gets one
+    /// table per type: it cannot push the join into a UNION (it materializes it and probes
+    /// `course_modules` by instance, 3x slower), while a single-table subquery is flattened into
+    /// an index scan on `cm.module`, and in-process queries cost no round trip.
+    func moduleInstances(_ types: [SiteContext.ModuleType], firstParam: Int,
+                         value: (SiteContext.ModuleType) -> String) -> [(sql: String, params: [SQLParam])] {
+        func part(_ type: SiteContext.ModuleType, _ n: Int) -> String {
+            "SELECT CAST($\(n) AS BIGINT) AS module, id, \(value(type)) AS value FROM \(t(type.name))"
+        }
+        switch dialect {
+        case .postgres:
+            guard !types.isEmpty else { return [] }  // an empty UNION is not SQL
+            let parts = types.enumerated().map { i, type in part(type, firstParam + i) }
+            return [("(" + parts.joined(separator: " UNION ALL ") + ")", types.map { .int($0.id) })]
+        case .sqlite:
+            return types.map { ("(" + part($0, firstParam) + ")", [.int($0.id)]) }
+        }
+    }
+}
+
 extension SQLDialect {
     /// A predicate testing a text `column` against a list bound at `placeholder` (see `textList`).
     func inTexts(_ column: String, _ placeholder: String) -> String {

@@ -67,7 +67,7 @@ final class PostgresConnection: SQLConnection {
         }
     }
 
-    func query(_ sql: String, _ params: [SQLParam]) throws(MoodleSourceError) -> [SQLRow] {
+    func query(_ sql: String, _ params: [SQLParam]) throws(MoodleSourceError) -> SQLRows {
         let texts = params.map { strdup($0.text) }
         defer { texts.forEach { free($0) } }
         var ptrs: [UnsafePointer<CChar>?] = texts.map { UnsafePointer($0) }
@@ -84,17 +84,23 @@ final class PostgresConnection: SQLConnection {
             let msg = PQresultErrorField(res, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
             throw MoodleSourceError(.queryFailed, "PostgreSQL query failed (SQLSTATE \(state)): \(msg).")
         }
-        let rowCount = PQntuples(res), columnCount = PQnfields(res)
-        var rows: [SQLRow] = []
-        rows.reserveCapacity(Int(rowCount))
-        for r in 0..<rowCount {
-            var cells: [String?] = []
-            cells.reserveCapacity(Int(columnCount))
-            for c in 0..<columnCount {
-                cells.append(PQgetisnull(res, r, c) == 1 ? nil : String(cString: PQgetvalue(res, r, c)))
+        let rowCount = Int(PQntuples(res)), columnCount = Int(PQnfields(res))
+        // int2, int4, int8 and numeric (what SUM(bigint) returns) are read as numbers when they
+        // are whole: no String per cell. Everything else stays text, exactly as the server sent it.
+        let numeric = (0..<columnCount).map { [20, 21, 23, 1700].contains(PQftype(res, Int32($0))) }
+        var cells: [SQLCell] = []
+        cells.reserveCapacity(rowCount * columnCount)
+        for r in 0..<Int32(rowCount) {
+            for c in 0..<Int32(columnCount) {
+                if PQgetisnull(res, r, c) == 1 { cells.append(.null); continue }
+                let value = PQgetvalue(res, r, c)!
+                if numeric[Int(c)], let v = parseDecimalInt64(value) {
+                    cells.append(.int(v))
+                } else {
+                    cells.append(.text(String(cString: value)))
+                }
             }
-            rows.append(SQLRow(cells: cells))
         }
-        return rows
+        return SQLRows(columnCount: columnCount, rowCount: rowCount, cells: cells)
     }
 }

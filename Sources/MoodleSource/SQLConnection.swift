@@ -13,14 +13,72 @@ enum SQLParam: Sendable {
     }
 }
 
-/// One result row; cells as text (NULL = nil), read with `int`/`text`.
-struct SQLRow: Sendable {
-    var cells: [String?]
-    func int(_ i: Int) -> Int64 {
-        guard let s = cells[i] else { return 0 }
-        return Int64(s) ?? Int64(Double(s) ?? 0)
+/// One cell of a result: integers are kept as numbers (no string per cell), the rest as text.
+enum SQLCell: Sendable {
+    case null
+    case int(Int64)
+    case text(String)
+}
+
+/// A whole result, its cells in one flat array (one allocation per result, not per row).
+/// Iterate it like an array of `SQLRow`s.
+struct SQLRows: RandomAccessCollection, Sendable {
+    let columnCount: Int
+    let rowCount: Int
+    let cells: [SQLCell]
+
+    init(columnCount: Int, rowCount: Int, cells: [SQLCell]) {
+        self.columnCount = columnCount
+        self.rowCount = rowCount
+        self.cells = cells
     }
-    func text(_ i: Int) -> String { cells[i] ?? "" }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { rowCount }
+    subscript(row: Int) -> SQLRow { SQLRow(cells: cells, base: row * columnCount) }
+}
+
+/// One result row, read with `int`/`text` (NULL reads as 0 or ""). `text` of an integer cell
+/// is its decimal form, as both databases print it.
+struct SQLRow: Sendable {
+    let cells: [SQLCell]
+    let base: Int
+
+    func int(_ i: Int) -> Int64 {
+        switch cells[base + i] {
+        case .null: 0
+        case .int(let v): v
+        case .text(let s): Int64(s) ?? Int64(Double(s) ?? 0)
+        }
+    }
+
+    func text(_ i: Int) -> String {
+        switch cells[base + i] {
+        case .null: ""
+        case .int(let v): String(v)
+        case .text(let s): s
+        }
+    }
+}
+
+/// Parses a NUL-terminated decimal integer (optional `-`, digits only) without making a String;
+/// nil when it is anything else or out of range, so the caller keeps the text.
+func parseDecimalInt64(_ p: UnsafePointer<CChar>) -> Int64? {
+    var i = 0
+    let negative = p[0] == 0x2D
+    if negative { i = 1 }
+    guard p[i] != 0 else { return nil }
+    var value: Int64 = 0
+    while p[i] != 0 {
+        let d = Int64(p[i]) - 0x30
+        guard d >= 0 && d <= 9 else { return nil }
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let (v, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+        guard !o1 && !o2 else { return nil }
+        value = v
+        i += 1
+    }
+    return value
 }
 
 /// The SQL differences between the two backends the reader speaks.
@@ -75,7 +133,7 @@ enum SQLDialect: Sendable {
 protocol SQLConnection: AnyObject {
     var dialect: SQLDialect { get }
     /// Runs one statement with `$1…$n` placeholders; blocks until all rows are read.
-    func query(_ sql: String, _ params: [SQLParam]) throws(MoodleSourceError) -> [SQLRow]
+    func query(_ sql: String, _ params: [SQLParam]) throws(MoodleSourceError) -> SQLRows
     /// Reconnects if the session was lost; throws when the server is still unreachable.
     func ensureOpen() throws(MoodleSourceError)
 }

@@ -28,7 +28,7 @@ final class SQLiteConnection: SQLConnection {
 
     func ensureOpen() throws(MoodleSourceError) {}
 
-    func query(_ sql: String, _ params: [SQLParam]) throws(MoodleSourceError) -> [SQLRow] {
+    func query(_ sql: String, _ params: [SQLParam]) throws(MoodleSourceError) -> SQLRows {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(db, Self.sqliteSQL(sql), -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw failure(rc) }
@@ -40,21 +40,23 @@ final class SQLiteConnection: SQLConnection {
             case .text(let s): sqlite3_bind_text(stmt, Int32(i + 1), s, -1, transient)
             }
         }
-        var rows: [SQLRow] = []
+        var cells: [SQLCell] = []
+        var rowCount = 0
         let n = sqlite3_column_count(stmt)
         while true {
             let step = sqlite3_step(stmt)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw failure(step) }
-            var cells: [String?] = []
-            cells.reserveCapacity(Int(n))
             for c in 0..<n {
-                if sqlite3_column_type(stmt, c) == SQLITE_NULL { cells.append(nil); continue }
-                cells.append(sqlite3_column_text(stmt, c).map { String(cString: $0) } ?? "")
+                switch sqlite3_column_type(stmt, c) {
+                case SQLITE_NULL: cells.append(.null)
+                case SQLITE_INTEGER: cells.append(.int(sqlite3_column_int64(stmt, c)))
+                default: cells.append(.text(sqlite3_column_text(stmt, c).map { String(cString: $0) } ?? ""))
+                }
             }
-            rows.append(SQLRow(cells: cells))
+            rowCount += 1
         }
-        return rows
+        return SQLRows(columnCount: Int(n), rowCount: rowCount, cells: cells)
     }
 
     private func failure(_ rc: Int32) -> MoodleSourceError {

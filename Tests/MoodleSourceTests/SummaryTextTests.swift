@@ -46,4 +46,11 @@ struct SummaryTextTests {
     @Test func brokenHTMLStillGivesText() {
         #expect(SummaryText.plainText("<p>Unclosed <b>bold <i>and a < b", format: 1) == "Unclosed bold and a < b")
     }
+
+    @Test func unicodeSpacesCollapseAndOtherMultibyteTextIsKept() {
+        #expect(SummaryText.plainText("  a\u{00A0}\u{00A0}b \u{2028} c\u{3000}", format: 2) == "a b\nc")
+        #expect(SummaryText.plainText("\u{00A9} 2024  Moodle\u{2014}LMS", format: 2) == "\u{00A9} 2024 Moodle\u{2014}LMS")
+        #expect(SummaryText.plainText("Week 1 quiz", format: 2) == "Week 1 quiz")
+        #expect(SummaryText.plainText(" Week\t1 ", format: 2) == "Week 1")
+    }
 }
