@@ -48,6 +48,11 @@ public actor LocalIndex: PostingSource {
     /// Number of documents held.
     public var documentCount: Int { documents.count }
 
+    /// What the index holds about each document (field lengths, category, …), in id order.
+    public func documentInfos() -> [DocumentInfo] {
+        documents.keys.sorted().map { documents[$0]!.info }
+    }
+
     /// Number of distinct terms (posting lists) held.
     public var termCount: Int { lists.count }
 

@@ -72,7 +72,7 @@ public actor CampusNode: NodeServices {
             after = last.courseID
         }
         lastSync = try await store.syncState.all().compactMap { $0.lastRunAt?.seconds }.max()
-        try await coursesChanged()
+        await coursesChanged()
     }
 
     private func add(_ doc: CourseDocument) async {
@@ -82,8 +82,8 @@ public actor CampusNode: NodeServices {
     }
 
     /// Refreshes what depends on the set of courses: the local aggregate and the gauges.
-    private func coursesChanged() async throws {
-        aggregate = try await localAggregate()
+    private func coursesChanged() async {
+        aggregate = await localAggregate()
         aggregateAsOf = clock.now()
         await updateGauges()
     }
@@ -148,7 +148,7 @@ public actor CampusNode: NodeServices {
         let counts = try await store.courses.upsert(courses, at: clock.now())
         for doc in courses { await add(doc) }
         lastSync = clock.now().seconds
-        try await coursesChanged()
+        await coursesChanged()
         return CoursePushReply(accepted: courses.count, added: counts.added, updated: counts.updated, unchanged: counts.unchanged)
     }
 
@@ -157,22 +157,22 @@ public actor CampusNode: NodeServices {
         let id = DocumentInfo.makeID(siteURL: site.url, courseID: courseID)
         await index.remove(documentID: id)
         suggestions.remove(id: id)
-        try await coursesChanged()
+        await coursesChanged()
         return true
     }
 
-    /// This site's contribution: its stats record (or one derived from its courses) and field lengths.
-    private func localAggregate() async throws -> Aggregate {
-        let courses = try await store.courses.list()
+    /// This site's contribution: its stats record (or one derived from its courses) and the field
+    /// lengths the index already computed, so a push never re-reads or re-analyzes other courses.
+    private func localAggregate() async -> Aggregate {
+        let infos = await index.documentInfos()
         let stats = siteStats ?? SiteStats(siteURL: site.url, siteName: site.name, language: site.language, country: site.country,
-                                           release: "", version: "", courses: courses.count, users: 0, enrolments: 0,
+                                           release: "", version: "", courses: infos.count, users: 0, enrolments: 0,
                                            activeUsers30d: 0, forumPosts: 0, quizQuestions: 0, resources: 0,
                                            activitiesByType: [:], readAt: clock.now().seconds)
-        let documents = courses.map { doc -> SiteContribution.Document in
-            let l = DocumentIndexer.postings(for: doc, site: site).first?.document.fieldLengths ?? []
-            func at(_ f: Field) -> Int { f.rawValue < l.count ? l[f.rawValue] : 0 }
-            return .init(doc, lengths: FieldLengths(title: at(.title), tags: at(.tags), category: at(.category),
-                                                    summary: at(.summary), modules: at(.activities)))
+        let documents = infos.map { info -> SiteContribution.Document in
+            func at(_ f: Field) -> Int { f.rawValue < info.fieldLengths.count ? info.fieldLengths[f.rawValue] : 0 }
+            return .init(categoryPath: info.category, lengths: FieldLengths(title: at(.title), tags: at(.tags), category: at(.category),
+                                                                             summary: at(.summary), modules: at(.activities)))
         }
         return Aggregate(site: SiteContribution(stats: stats, documents: documents))
     }
