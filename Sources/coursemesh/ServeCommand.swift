@@ -30,8 +30,7 @@ enum ServeCommand: Command {
         let node = try await CampusNode.open(configuration, metrics: metrics)
         var router = Router()
         WebRoutes(services: node, metrics: metrics, nodeName: await node.status().siteName).install(on: &router)
-        var http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
-        http.maxBodyBytes = 1 << 20
+        let http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
         let server = HTTPServer(configuration: http, router: router, logger: logger)
         let addresses: [SocketAddress]
         do {

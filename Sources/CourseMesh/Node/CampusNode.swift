@@ -86,6 +86,15 @@ public actor CampusNode: NodeServices {
         aggregate = await localAggregate()
         aggregateAsOf = clock.now()
         await updateGauges()
+        // Today's snapshot for the history charts (a later change the same day replaces it).
+        // The courses are already durable; a failed snapshot is counted, not reported as a failed push.
+        let day = CalendarDay(aggregateAsOf)
+        do {
+            try await store.stats.put(Rollup.StatsSnapshot(day: day, asOf: aggregateAsOf, aggregate: aggregate),
+                                      scope: .global, day: day, at: aggregateAsOf)
+        } catch {
+            metrics.increment("coursemesh_snapshot_errors_total")
+        }
     }
 
     private func updateGauges() async {
