@@ -27,14 +27,28 @@ public enum SHA256 {
 
         /// Appends `bytes` to the message.
         public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-            for byte in bytes {
-                block[blockCount] = byte
-                blockCount += 1
+            let done: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)) }
+            if done == nil { Array(bytes).withUnsafeBytes { update(buffer: $0) } }
+        }
+
+        private mutating func update(buffer: UnsafeRawBufferPointer) {
+            var offset = 0
+            // Top up a partly filled block first, then hash whole blocks straight from the input.
+            if blockCount > 0 {
+                let take = min(64 - blockCount, buffer.count)
+                for i in 0..<take { block[blockCount + i] = buffer[i] }
+                blockCount += take
+                offset = take
                 if blockCount == 64 {
-                    compress()
+                    block.withUnsafeBytes { compress($0) }
                     blockCount = 0
                 }
             }
+            while buffer.count - offset >= 64 {
+                compress(UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 64]))
+                offset += 64
+            }
+            for i in offset..<buffer.count { block[blockCount] = buffer[i]; blockCount += 1 }
         }
 
         /// Pads the message (FIPS 180-4 §5.1.1) and returns the digest.
@@ -44,12 +58,12 @@ public enum SHA256 {
             blockCount += 1
             if blockCount > 56 {
                 for i in blockCount..<64 { block[i] = 0 }
-                compress()
+                block.withUnsafeBytes { compress($0) }
                 blockCount = 0
             }
             for i in blockCount..<56 { block[i] = 0 }
             for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: messageBits >> (56 - 8 * UInt64(i))) }
-            compress()
+            block.withUnsafeBytes { compress($0) }
             var out = [UInt8]()
             out.reserveCapacity(32)
             for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
@@ -61,31 +75,33 @@ public enum SHA256 {
             return out
         }
 
-        /// One block of the compression function (FIPS 180-4 §6.2.2).
-        private mutating func compress() {
+        /// One 64-byte block of the compression function (FIPS 180-4 §6.2.2); the message
+        /// schedule lives on the stack, so hashing allocates nothing per block.
+        private mutating func compress(_ chunk: UnsafeRawBufferPointer) {
             totalBytes &+= 64
-            var w = [UInt32](repeating: 0, count: 64)
-            for t in 0..<16 {
-                w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
-                    | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for t in 0..<16 {
+                    w[t] = UInt32(chunk[4 * t]) << 24 | UInt32(chunk[4 * t + 1]) << 16
+                        | UInt32(chunk[4 * t + 2]) << 8 | UInt32(chunk[4 * t + 3])
+                }
+                for t in 16..<64 {
+                    let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                    let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                }
+                var (a, b, c, d, e, f, g, h) = state
+                for t in 0..<64 {
+                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
+                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+                }
+                state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
+                         state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
             }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, h) = state
-            for t in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-            }
-            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
-                     state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
         }
 
         @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
