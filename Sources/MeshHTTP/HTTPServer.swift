@@ -120,6 +120,8 @@ public actor HTTPServer {
     public var port: Int? { bound.first?.port }
     /// Open connections right now.
     public var connectionCount: Int { context.connectionCount.load(ordering: .relaxed) }
+    /// True once `shutdown` has begun (tests use it to order events).
+    var isDraining: Bool { context.isDraining }
 
     /// Graceful stop: stops accepting, closes idle connections, lets in-flight requests finish
     /// (their responses carry `Connection: close`) for up to `grace`, then closes the rest and

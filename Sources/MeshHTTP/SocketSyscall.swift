@@ -124,8 +124,19 @@ enum ListenSocket {
                 // Keep IPv6 listeners IPv6-only so `::` and `0.0.0.0` can both be listed.
                 try Syscall.call("setsockopt") { setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size)) }
             }
-            _ = try address.withSockaddr { (sa, len) throws(HTTPServerError) in
-                try Syscall.call("bind") { bind(fd, sa, len) }
+            do {
+                _ = try address.withSockaddr { (sa, len) throws(HTTPServerError) in
+                    try Syscall.call("bind") { bind(fd, sa, len) }
+                }
+            } catch {
+                let advice = switch error.errno {
+                case EADDRINUSE: "another process is listening there; stop it or choose another address (--listen)"
+                case EACCES: "ports below 1024 need privileges; use a higher port behind a reverse proxy"
+                case EADDRNOTAVAIL: "this machine has no such address; use 127.0.0.1, ::1 or one of its own addresses"
+                default: "check the address"
+                }
+                throw HTTPServerError(operation: "bind", errno: error.errno,
+                                      message: "cannot listen on \(address): \(error.message); \(advice)")
             }
             try Syscall.call("listen") { listen(fd, backlog) }
             var storage = sockaddr_storage()

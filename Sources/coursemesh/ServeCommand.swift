@@ -6,7 +6,7 @@ import Web
 
 /// `coursemesh serve`: run this campus's node until SIGINT or SIGTERM.
 enum ServeCommand: Command {
-    static let spec = CommandSpec(name: "serve", summary: "run this campus's node (web pages, JSON API, overlay)", options: [
+    static let spec = CommandSpec(name: "serve", summary: "run this campus's node (search pages, JSON API, statistics)", options: [
         .value("listen", "HOST:PORT", env: "COURSEMESH_LISTEN", default: Defaults.listen, help: "address to listen on ([::1]:8080 for IPv6)"),
         .value("public-url", "URL", env: "COURSEMESH_PUBLIC_URL", default: "", help: "base URL others reach this node at (default: http://LISTEN)"),
         .value("data", "DIR", env: "COURSEMESH_DATA", default: Defaults.dataDirectory, help: "folder of the node store"),

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 import Testing
 import MeshCore
 @testable import MeshHTTP
@@ -246,22 +247,33 @@ struct ServerLiveTests {
     }
 
     @Test func gracefulShutdownLetsInFlightRequestFinish() async throws {
+        // The handler is held until the server is draining, so the request is in flight when the
+        // stop begins however the test's tasks are scheduled.
+        let gate = Gate()
+        var router = testRouter()
+        router.get("/gated") { _, _ in
+            while !gate.isOpen { try await Task.sleep(for: .milliseconds(5)) }
+            return .text("slow done")
+        }
         var config = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         config.eventLoops = 1
-        let server = HTTPServer(configuration: config, router: testRouter(), logger: Logger(label: "test", level: .error))
+        let server = HTTPServer(configuration: config, router: router, logger: Logger(label: "test", level: .error))
         let port = try await server.start()[0].port
         let c = try RawClient(port: port)
         defer { c.close() }
-        c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(100))
-        async let stopped: Void = server.shutdown(grace: .seconds(3))
+        c.send("GET /gated HTTP/1.1\r\nHost: x\r\n\r\n")
+        while await server.connectionCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let stopping = Task { await server.shutdown(grace: .seconds(3)) }
+        while !(await server.isDraining) { try await Task.sleep(for: .milliseconds(5)) }
+        gate.open()
         let (text, closed) = await c.readToClose()
-        await stopped
+        await stopping.value
         #expect(text.contains("slow done"))
         #expect(text.contains("Connection: close"))
         #expect(closed)
         #expect((try? RawClient(port: port)) == nil, "no longer accepting")
     }
+
 
     @Test func listensOnIPv4AndIPv6() async throws {
         var config = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
@@ -274,4 +286,11 @@ struct ServerLiveTests {
         #expect(v6 == #"{"status":"ok"}"#)
         await server.shutdown(grace: .seconds(1))
     }
+}
+
+/// A one-way latch for tests: closed until `open()`.
+final class Gate: Sendable {
+    private let state = Atomic<Bool>(false)
+    var isOpen: Bool { state.load(ordering: .acquiring) }
+    func open() { state.store(true, ordering: .releasing) }
 }
