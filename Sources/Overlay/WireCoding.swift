@@ -13,6 +13,7 @@ public enum OverlayRequest: Hashable, Sendable {
     case leave(LeaveRequest)
     case digest(DigestRequest)
     case events(EventsRequest)
+    case deliver(DeliverRequest)
 
     /// The HTTP method and path this request is sent with. All are POST with a JSON body,
     /// except that a join callback may also use `GET /overlay/v1/ping` with no body.
@@ -28,10 +29,11 @@ public enum OverlayRequest: Hashable, Sendable {
         case .leave: ("POST", "/overlay/v1/leave")
         case .digest: ("POST", "/overlay/v1/digest")
         case .events: ("POST", "/overlay/v1/events")
+        case .deliver(let m): ("POST", "/overlay/v1/app/" + m.app)
         }
     }
 
-    /// The JSON body (sorted keys).
+    /// The body: JSON with sorted keys, or the raw payload of `deliver`.
     public func encodeBody() throws -> [UInt8] {
         switch self {
         case .ping(let m): try JSONCoding.encode(m)
@@ -44,6 +46,7 @@ public enum OverlayRequest: Hashable, Sendable {
         case .leave(let m): try JSONCoding.encode(m)
         case .digest(let m): try JSONCoding.encode(m)
         case .events(let m): try JSONCoding.encode(m)
+        case .deliver(let m): m.payload
         }
     }
 
@@ -67,6 +70,12 @@ public enum OverlayRequest: Hashable, Sendable {
         case "/overlay/v1/leave": request = .leave(try decodeJSON(LeaveRequest.self, body))
         case "/overlay/v1/digest": request = .digest(try decodeJSON(DigestRequest.self, body))
         case "/overlay/v1/events": request = .events(try decodeJSON(EventsRequest.self, body))
+        case _ where path.hasPrefix("/overlay/v1/app/"):
+            let app = String(path.dropFirst("/overlay/v1/app/".count))
+            guard DeliverRequest.isValidAppName(app) else {
+                throw .malformed("application name \"\(app.prefix(80))\" must be 1-\(WireLimits.maxAppNameBytes) of a-z 0-9 - _ .")
+            }
+            request = .deliver(DeliverRequest(app: app, payload: body))
         default: throw .unknownEndpoint("\(method) \(path)")
         }
         try request.validate()
@@ -100,6 +109,21 @@ public enum OverlayRequest: Hashable, Sendable {
         case .digest(let m): try check(m.v)
             if UInt64(m.digest, radix: 16) == nil { throw .malformed("digest must be hex") }
         case .events(let m): try check(m.v); try limit(m.events.count, WireLimits.maxEventsPerMessage, "events")
+        case .deliver(let m):
+            if !DeliverRequest.isValidAppName(m.app) { throw .malformed("invalid application name") }
+            try limit(m.payload.count, WireLimits.maxPayloadBytes, "payload bytes")
+        }
+        for item in storedItems {
+            try limit(item.name.utf8.count, WireLimits.maxItemNameBytes, "bytes of item name")
+        }
+    }
+
+    /// Items carried by a store or leave message (empty for others).
+    var storedItems: [StoredItem] {
+        switch self {
+        case .store(let m): m.items
+        case .leave(let m): m.items
+        default: []
         }
     }
 }
@@ -112,8 +136,10 @@ public enum OverlayReply: Hashable, Sendable {
     case lookup(LookupReply)
     case items(ItemsReply)
     case digest(DigestReply)
+    /// The application's reply bytes to a `deliver`.
+    case payload([UInt8])
 
-    /// The JSON body.
+    /// The JSON body, or the raw bytes of `payload`.
     public func encodeBody() throws -> [UInt8] {
         switch self {
         case .pong(let m): try JSONCoding.encode(m)
@@ -122,6 +148,7 @@ public enum OverlayReply: Hashable, Sendable {
         case .lookup(let m): try JSONCoding.encode(m)
         case .items(let m): try JSONCoding.encode(m)
         case .digest(let m): try JSONCoding.encode(m)
+        case .payload(let bytes): bytes
         }
     }
 
@@ -142,6 +169,7 @@ public enum OverlayReply: Hashable, Sendable {
             if m.closer.count > WireLimits.maxCloserNodes { throw .tooLarge("\(m.closer.count) closer nodes") }
         case .fetch, .handover: let m = try decodeJSON(ItemsReply.self, body); reply = .items(m); version = m.v
         case .digest: let m = try decodeJSON(DigestReply.self, body); reply = .digest(m); version = m.v
+        case .deliver: return .payload(body)
         }
         if version != WireLimits.protocolVersion { throw .unsupportedVersion(version) }
         return reply

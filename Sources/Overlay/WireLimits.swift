@@ -21,4 +21,6 @@ public enum WireLimits {
     public static let maxAppNameBytes = 64
     /// Largest routed payload, in bytes (1 MiB).
     public static let maxPayloadBytes = 1 << 20
+    /// Longest stored item name, in bytes.
+    public static let maxItemNameBytes = 512
 }

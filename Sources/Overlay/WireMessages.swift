@@ -18,15 +18,37 @@ public struct Blob: Hashable, Sendable, Codable {
     }
 }
 
-/// One stored value under a ring key; a higher `version` replaces a lower one.
+/// One stored value: placed on the ring at `key`, identified by `(key, name)`, so many writers
+/// can keep separate items under one key (e.g. one posting batch per site under a term's key).
+/// A higher `version` replaces a lower one of the same identity; an empty `value` is a
+/// tombstone, kept so that an older copy arriving later cannot resurrect what was removed.
 public struct StoredItem: Hashable, Sendable, Codable {
     public var key: RingKey
+    /// Identity of the item among those under `key` (at most `WireLimits.maxItemNameBytes`).
+    public var name: String
     public var version: UInt64
     public var value: Blob
-    public init(key: RingKey, version: UInt64, value: [UInt8]) {
+    public init(key: RingKey, name: String = "", version: UInt64, value: [UInt8]) {
         self.key = key
+        self.name = name
         self.version = version
         self.value = Blob(value)
+    }
+
+    /// The item's identity, its order in stores and pages.
+    public var id: ItemID { ItemID(key: key, name: name) }
+    /// True when this item records a removal.
+    public var isTombstone: Bool { value.bytes.isEmpty }
+}
+
+/// An item's identity: ring key, then name. Ordered by key, then name (UTF-8 bytes), which is
+/// the order of stores, handover pages and anti-entropy listings.
+public struct ItemID: Hashable, Comparable, Sendable, Codable {
+    public var key: RingKey
+    public var name: String
+    public init(key: RingKey, name: String) { self.key = key; self.name = name }
+    public static func < (a: ItemID, b: ItemID) -> Bool {
+        a.key != b.key ? a.key < b.key : Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
     }
 }
 
@@ -52,15 +74,17 @@ public struct PingRequest: Hashable, Sendable, Codable {
     }
 }
 
-/// Reply to a ping: the answering node's identity, so a join callback can check the id.
+/// Reply to a ping: the answering node's identity, so a join callback can check the id, and
+/// the Moodle site it serves (`site`, a base URL), which term owners use for origin binding.
 public struct PingReply: Hashable, Sendable, Codable {
     public var v = WireLimits.protocolVersion
     public var id: RingKey
     public var member: MemberState
+    public var site: String?
     public var events: [MemberState]
     public var table: TableSummary?
-    public init(member: MemberState, events: [MemberState] = [], table: TableSummary? = nil) {
-        id = member.id; self.member = member; self.events = events; self.table = table
+    public init(member: MemberState, site: String? = nil, events: [MemberState] = [], table: TableSummary? = nil) {
+        id = member.id; self.member = member; self.site = site; self.events = events; self.table = table
     }
 }
 
@@ -113,6 +137,24 @@ public struct LookupReply: Hashable, Sendable, Codable {
     }
 }
 
+/// `POST /overlay/v1/app/{app}`: a message for application `app` on the receiving node (the
+/// KBR `deliver`). The HTTP body is `payload` itself, not JSON-wrapped: the application owns its
+/// format; the reply body is the application's reply bytes (`OverlayReply.payload`).
+public struct DeliverRequest: Hashable, Sendable {
+    /// Registered application name: 1-64 of `a-z 0-9 - _ .`.
+    public var app: String
+    public var payload: [UInt8]
+    public init(app: String, payload: [UInt8]) { self.app = app; self.payload = payload }
+
+    /// True when `name` is a valid application name.
+    public static func isValidAppName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return !bytes.isEmpty && bytes.count <= WireLimits.maxAppNameBytes && bytes.allSatisfy {
+            (97...122).contains($0) || (48...57).contains($0) || $0 == 45 || $0 == 95 || $0 == 46
+        }
+    }
+}
+
 /// `POST /overlay/v1/store`: keep these items; with `replicate` the owner forwards them to its replicas.
 public struct StoreRequest: Hashable, Sendable, Codable {
     public var v = WireLimits.protocolVersion
@@ -128,21 +170,22 @@ public struct FetchRequest: Hashable, Sendable, Codable {
     public init(keys: [RingKey]) { self.keys = keys }
 }
 
-/// Items found (absent keys are left out); also the reply of `handover`.
+/// Items found (absent keys are left out); also the reply of `handover`, where `next` is the
+/// cursor of the following page (nil on the last).
 public struct ItemsReply: Hashable, Sendable, Codable {
     public var v = WireLimits.protocolVersion
     public var items: [StoredItem]
-    public var next: RingKey?
-    public init(items: [StoredItem], next: RingKey? = nil) { self.items = items; self.next = next }
+    public var next: ItemID?
+    public init(items: [StoredItem], next: ItemID? = nil) { self.items = items; self.next = next }
 }
 
 /// `POST /overlay/v1/handover`: a newcomer pulls the items of `range` from its successor, paged.
 public struct HandoverRequest: Hashable, Sendable, Codable {
     public var v = WireLimits.protocolVersion
     public var range: KeyRange
-    public var after: RingKey?
+    public var after: ItemID?
     public var limit: Int
-    public init(range: KeyRange, after: RingKey?, limit: Int) { self.range = range; self.after = after; self.limit = limit }
+    public init(range: KeyRange, after: ItemID?, limit: Int) { self.range = range; self.after = after; self.limit = limit }
 }
 
 /// `POST /overlay/v1/leave`: a leaving node hands its items to its successor and announces `member` (dead).
@@ -167,8 +210,9 @@ public struct DigestRequest: Hashable, Sendable, Codable {
 public struct DigestReply: Hashable, Sendable, Codable {
     public struct KeyVersion: Hashable, Sendable, Codable {
         public var key: RingKey
+        public var name: String
         public var version: UInt64
-        public init(key: RingKey, version: UInt64) { self.key = key; self.version = version }
+        public init(key: RingKey, name: String = "", version: UInt64) { self.key = key; self.name = name; self.version = version }
     }
     public var v = WireLimits.protocolVersion
     public var match: Bool

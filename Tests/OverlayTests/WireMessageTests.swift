@@ -5,7 +5,7 @@ import MeshCore
 @Suite struct WireMessageTests {
     static let a = try! NodeURL("https://a.example.edu/mesh")
     static let member = MemberState(url: a, version: 1_700_000_000_000, alive: true)
-    static let item = StoredItem(key: .term("biology"), version: 3, value: Array("postings".utf8))
+    static let item = StoredItem(key: .term("biology"), name: "site:https://campus.example.edu", version: 3, value: Array("postings".utf8))
     static let range = KeyRange(after: .stats, upTo: a.id)
 
     static let requests: [OverlayRequest] = [
@@ -19,6 +19,7 @@ import MeshCore
         .leave(LeaveRequest(member: MemberState(url: a, version: 1, alive: false), items: [item], more: false)),
         .digest(DigestRequest(range: range, count: 2, digest: 77)),
         .events(EventsRequest(events: [member], limit: a.id)),
+        .deliver(DeliverRequest(app: "search", payload: Array(#"{"terms":["x"]}"#.utf8))),
     ]
 
     @Test(arguments: requests)
@@ -37,6 +38,7 @@ import MeshCore
             (Self.requests[5], .items(ItemsReply(items: [Self.item]))),
             (Self.requests[8], .digest(DigestReply(match: false, keys: [.init(key: Self.item.key, version: 3)]))),
             (Self.requests[1], .ack(AckReply())),
+            (Self.requests[10], .payload([1, 2, 3])),
         ]
         for (req, rep) in pairs {
             #expect(try OverlayReply.decode(replyTo: req, body: rep.encodeBody()) == rep)
@@ -75,11 +77,16 @@ import MeshCore
     @Test func memoryStoreKeepsNewestVersionAndDigestsRanges() {
         let store = MemoryKeyValueStore()
         let k = RingKey.term("a")
-        #expect(store.put(StoredItem(key: k, version: 2, value: [1])))
-        #expect(!store.put(StoredItem(key: k, version: 1, value: [9])))
-        #expect(store.get(k)?.value.bytes == [1])
+        #expect(store.put([StoredItem(key: k, name: "site-a", version: 2, value: [1])]).count == 1)
+        #expect(store.put([StoredItem(key: k, name: "site-a", version: 1, value: [9])]).isEmpty)
+        #expect(store.put([StoredItem(key: k, name: "site-b", version: 1, value: [7])]).count == 1)
+        #expect(store.items(at: k).map(\.value.bytes) == [[1], [7]])
         let whole = KeyRange(after: k, upTo: k)
-        #expect(store.digest(of: whole).count == 1)
-        #expect(store.items(in: whole, after: nil, limit: 10).count == 1)
+        #expect(store.digest(of: whole).count == 2)
+        let first = store.items(in: whole, after: nil, limit: 1)
+        #expect(first.map(\.name) == ["site-a"])
+        #expect(store.items(in: whole, after: first[0].id, limit: 10).map(\.name) == ["site-b"])
+        store.remove(in: whole)
+        #expect(store.count == 0)
     }
 }

@@ -1,0 +1,14 @@
+/// An application that shares the overlay (the KBR API's `deliver` upcall): the search index,
+/// the statistics rollup. Registered on a node under a name; messages sent with
+/// `OverlayNode.send(to:app:payload:)` or `route(key:app:payload:)` arrive in `receive`.
+///
+/// Implementations are thread-safe (called concurrently) and must not block; they own their
+/// payload format. Throwing a `ServiceError` makes the sender see `TransportError.rejected`
+/// with its status, code and message.
+public protocol OverlayApplication: Sendable {
+    /// Handles one message and returns the reply bytes.
+    /// - Parameters:
+    ///   - payload: the bytes the sender passed.
+    ///   - key: the ring key it was routed to (`route`), nil for a direct `send`.
+    func receive(_ payload: [UInt8], key: RingKey?) async throws -> [UInt8]
+}
