@@ -2,17 +2,18 @@ import Synchronization
 
 /// Where a node keeps the items it owns or replicates. The in-memory implementation below
 /// serves the simulator and tests; a real node backs it with SQLite (durable before `put`
-/// returns). Implementations are thread-safe: the overlay node and its applications (the
-/// search index on a term owner) call them concurrently. Calls never touch the network; a
-/// SQLite implementation blocks for a local transaction, nothing longer.
+/// returns, reads from an in-memory mirror). Implementations are thread-safe: the overlay node
+/// and its applications (the search index on a term owner) call them concurrently. Reads never
+/// block; writes suspend (never block a thread) until durable. Nothing touches the network.
 public protocol KeyValueStore: AnyObject, Sendable {
     /// Every item under `key` (tombstones included), ordered by name.
     func items(at key: RingKey) -> [StoredItem]
     /// Stores each item unless a newer or equal version of the same `(key, name)` is held;
-    /// returns the items actually stored, in input order. Durable before it returns.
-    @discardableResult func put(_ items: [StoredItem]) -> [StoredItem]
+    /// returns the items actually stored, in input order. Durable before it returns; throws a
+    /// `ServiceError` when the write failed (then nothing of this call is stored).
+    @discardableResult func put(_ items: [StoredItem]) async throws -> [StoredItem]
     /// Drops every item whose key lies in `range` (ranges this node no longer holds).
-    func remove(in range: KeyRange)
+    func remove(in range: KeyRange) async throws
     /// Items in `range` with identity > `after` (from the range's start when nil), in `ItemID`
     /// order starting at the range's first key, at most `limit`.
     func items(in range: KeyRange, after: ItemID?, limit: Int) -> [StoredItem]
@@ -48,7 +49,11 @@ public final class MemoryKeyValueStore: KeyValueStore {
     }
 
     @discardableResult
-    public func put(_ items: [StoredItem]) -> [StoredItem] {
+    public func put(_ items: [StoredItem]) async -> [StoredItem] { putNow(items) }
+
+    /// `put` without suspending, for synchronous callers (the simulator).
+    @discardableResult
+    public func putNow(_ items: [StoredItem]) -> [StoredItem] {
         state.withLock { s in
             var stored: [StoredItem] = []
             for item in items {
@@ -61,7 +66,10 @@ public final class MemoryKeyValueStore: KeyValueStore {
         }
     }
 
-    public func remove(in range: KeyRange) {
+    public func remove(in range: KeyRange) async { removeNow(in: range) }
+
+    /// `remove(in:)` without suspending, for synchronous callers (the simulator).
+    public func removeNow(in range: KeyRange) {
         state.withLock { s in
             let before = s.table.count
             s.table = s.table.filter { !range.contains($0.key.key) }

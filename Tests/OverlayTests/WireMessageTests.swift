@@ -77,16 +77,16 @@ import MeshCore
     @Test func memoryStoreKeepsNewestVersionAndDigestsRanges() {
         let store = MemoryKeyValueStore()
         let k = RingKey.term("a")
-        #expect(store.put([StoredItem(key: k, name: "site-a", version: 2, value: [1])]).count == 1)
-        #expect(store.put([StoredItem(key: k, name: "site-a", version: 1, value: [9])]).isEmpty)
-        #expect(store.put([StoredItem(key: k, name: "site-b", version: 1, value: [7])]).count == 1)
+        #expect(store.putNow([StoredItem(key: k, name: "site-a", version: 2, value: [1])]).count == 1)
+        #expect(store.putNow([StoredItem(key: k, name: "site-a", version: 1, value: [9])]).isEmpty)
+        #expect(store.putNow([StoredItem(key: k, name: "site-b", version: 1, value: [7])]).count == 1)
         #expect(store.items(at: k).map(\.value.bytes) == [[1], [7]])
         let whole = KeyRange(after: k, upTo: k)
         #expect(store.digest(of: whole).count == 2)
         let first = store.items(in: whole, after: nil, limit: 1)
         #expect(first.map(\.name) == ["site-a"])
         #expect(store.items(in: whole, after: first[0].id, limit: 10).map(\.name) == ["site-b"])
-        store.remove(in: whole)
+        store.removeNow(in: whole)
         #expect(store.count == 0)
     }
 }
