@@ -5,15 +5,15 @@ import Overlay
 
 /// How `coursemesh serve` builds its overlay node.
 enum ServeOverlay {
-    /// The maintenance period between overlay ticks.
-    static let period: Duration = .seconds(1)
+    /// The overlay settings a serving node runs with (documented defaults of `OverlayConfiguration`).
+    static let configuration = OverlayConfiguration()
 
-    /// The serving overlay for `node`, or nil while this build has no overlay node to run
-    /// (then `--bootstrap` is reported as ignored).
+    /// The serving overlay for `node`: an `OverlayNode` on HTTP, the system clock and the
+    /// node's SQLite item store, joining through `bootstrap` (a new ring when empty).
     static func make(node: CampusNode, bootstrap: String?, router: inout Router, logger: Logger) async throws -> ServingOverlay? {
-        if let bootstrap, !bootstrap.isEmpty {
-            logger.warning("this build runs no overlay node; --bootstrap is ignored", [("bootstrap", bootstrap)])
+        try await ServingOverlay(node: node, bootstrap: bootstrap, period: configuration.period, router: &router, logger: logger) { parts in
+            OverlayNode(url: parts.url, site: parts.site, incarnation: parts.incarnation, transport: parts.transport,
+                        clock: parts.clock, store: parts.store, configuration: configuration)
         }
-        return nil
     }
 }
