@@ -37,8 +37,10 @@ import Testing
             let n = c.makeNode(i)
             try await n.join(via: OverlayTestCluster.url(i - 1))
         }
-        await c.tick(8)
+        await c.tick(4)
         #expect(await c.memberCounts() == Array(repeating: 10, count: 10))
+        // Copies beyond the R holders go once each held range has been stable long enough.
+        await c.tick(c.configuration.dropAfterStablePeriods + 2)
         let p = Self.placement(c, data)
         #expect(p.exact == 60)
         #expect(p.counts.allSatisfy { $0 == 3 })
@@ -123,7 +125,7 @@ import Testing
         let reborn = c.makeNode(5, incarnation: 2)
         c.nodes.removeAll { $0 === victim }
         try await reborn.join(via: OverlayTestCluster.url(0))
-        await c.tick(6)
+        await c.tick(4 + c.configuration.dropAfterStablePeriods)
         #expect(await c.memberCounts() == Array(repeating: 8, count: 8))
         let p = Self.placement(c, data)
         #expect(p.exact == 40)

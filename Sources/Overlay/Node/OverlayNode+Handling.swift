@@ -24,6 +24,10 @@ extension OverlayNode {
             return .members(MembersReply(members: page, next: page.count == limit ? page.last?.id : nil, total: view.count))
         case .lookup(let m): return .lookup(try await answer(m))
         case .store(let m):
+            // Items pushed from outside the range this table says it holds: the sender's table is
+            // ahead of ours (a death we have not heard of yet), so hold off dropping anything.
+            let held = view.heldRange(of: url.id, replicas: configuration.replicas)
+            if m.items.contains(where: { !held.contains($0.key) }) { heldSince = periods }
             let stored = try await put(m.items, into: store)
             if m.replicate && !stored.isEmpty {
                 for holder in view.successors(of: url.id.adding(powerOfTwo: 0), count: configuration.replicas - 1) where holder != url {
