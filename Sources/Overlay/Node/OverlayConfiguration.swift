@@ -25,6 +25,10 @@ public struct OverlayConfiguration: Sendable {
     public var tableRepairAfter = 3
     /// Most other nodes asked for a second opinion before a suspect counts as failed (default 3).
     public var confirmationHelpers = 3
+    /// Periods the held range must stay unchanged before items outside it are dropped (default 8:
+    /// longer than tables take to converge, so a table still behind never drops what an owner
+    /// with a newer table just pushed).
+    public var dropAfterStablePeriods = 8
     public init() {}
 }
 

@@ -24,6 +24,10 @@ extension OverlayNode {
             return .members(MembersReply(members: page, next: page.count == limit ? page.last?.id : nil, total: view.count))
         case .lookup(let m): return .lookup(try await answer(m))
         case .store(let m):
+            // Items pushed from outside the range this table says it holds: the sender's table is
+            // ahead of ours (a death we have not heard of yet), so hold off dropping anything.
+            let held = view.heldRange(of: url.id, replicas: configuration.replicas)
+            if m.items.contains(where: { !held.contains($0.key) }) { heldSince = periods }
             let stored = try await put(m.items, into: store)
             if m.replicate && !stored.isEmpty {
                 for holder in view.successors(of: url.id.adding(powerOfTwo: 0), count: configuration.replicas - 1) where holder != url {
@@ -47,10 +51,10 @@ extension OverlayNode {
             return .ack(AckReply())
         case .digest(let m): return .digest(answerDigest(m))
         case .events(let m):
-            learn(m.events)
-            // Forward everything received: the tree reaches each member once, and members
-            // below may lack what this node already knew.
-            forward(m.events, limit: m.limit)
+            // Only what changed this table goes on down: a second announcement of the same
+            // change (both neighbours of a failed node declare it) dies out at the first level.
+            let changed = learn(m.events)
+            if !changed.isEmpty { forward(changed, limit: m.limit) }
             return .ack(AckReply())
         case .deliver(let m):
             return .payload(try await deliverLocally(app: m.app, payload: m.payload, key: nil))
@@ -59,13 +63,18 @@ extension OverlayNode {
 
     func answerPing(_ m: PingRequest) async -> PingReply {
         // `from` is only a claim: it updates a member already known, never adds a stranger.
-        if let from = m.from, from.id != url.id, view.state(of: from.id) != nil { learn([from]) }
+        var extra: [MemberState] = []
+        if let from = m.from, from.id != url.id, let known = view.state(of: from.id) {
+            learn([from])
+            // A sender this node holds dead at its own incarnation hears so, and refutes.
+            if !known.alive && known.version >= from.version { extra.append(known) }
+        }
         learn(m.events)
         var reachable: Bool?
         if let target = m.target, phase == .member {
             reachable = await probe(target).map { $0.member.url == target && $0.member.alive } ?? false
         }
-        return PingReply(member: me, site: site, events: phase == .member ? piggyback() : [], table: tableSummary, reachable: reachable)
+        return PingReply(member: me, site: site, events: extra + (phase == .member ? piggyback() : []), table: tableSummary, reachable: reachable)
     }
 
     func admit(_ m: JoinRequest) async throws(OverlayError) -> OverlayReply {

@@ -60,20 +60,27 @@ extension OverlayNode {
         return reply.member.alive
     }
 
-    /// Every 8 periods, pings the oldest remembered dead member: after a partition heals the two
-    /// sides find each other this way (the dead one refutes and comes back with a new incarnation).
+    /// Every 8 periods, pings one remembered dead member that this node now replaces on the
+    /// ring (it is the dead one's successor here), so after a partition heals the two sides find
+    /// each other: the dead one hears it was declared dead and refutes with a new incarnation.
+    /// Each dead member is tried `deadProbeAttempts` times by about one node, then forgotten.
     func pingOneDeadMember() async {
-        guard periods % 8 == 0, !recentlyDead.isEmpty else { return }
-        let dead = recentlyDead.removeFirst()
-        guard view.state(of: dead.id)?.alive != true else { return }
-        let message = PingRequest(from: me, events: [view.state(of: dead.id) ?? dead], table: tableSummary)
+        guard periods % 8 == 0 else { return }
+        guard let i = recentlyDead.firstIndex(where: { view.successor(of: $0.state.id) == url }) else { return }
+        var entry = recentlyDead.remove(at: i)
+        guard view.state(of: entry.state.id)?.alive != true else { return }
+        entry.attempts += 1
+        let dead = view.state(of: entry.state.id) ?? entry.state
+        let message = PingRequest(from: me, events: [dead], table: tableSummary)
         if case .pong(let reply)? = try? await request(.ping(message), to: dead.url), reply.member.url == dead.url {
             learn([reply.member] + reply.events)
-            if reply.member.alive && view.contains(dead.id) { announce(reply.member) } else { remember(dead: dead) }
-        } else {
-            remember(dead: dead)
+            if reply.member.alive && view.contains(dead.id) { announce(reply.member); return }
         }
+        if entry.attempts < Self.deadProbeAttempts { recentlyDead.append(entry) }
     }
+
+    /// Probes of one dead member before it is forgotten (16 × 8 periods ≈ 2 minutes at 1 s).
+    static let deadProbeAttempts = 16
 
     /// Anti-entropy for the range this node owns: when its range, its holders or its store
     /// changed (or every `antiEntropyEvery` periods), compares count and digest with each replica
@@ -91,8 +98,14 @@ extension OverlayNode {
             lastSync = complete ? (owned, holders, store.changeCount, periods) : nil
         }
         let held = view.heldRange(of: url.id, replicas: configuration.replicas)
-        if held == lastHeld && held.after != held.upTo {
+        // A table still catching up may show a range smaller than the owners' (a dead
+        // predecessor not yet removed), so items go only once the range has been stable for
+        // `dropAfterStablePeriods`; dropping scans the store, so only after a change.
+        if held != lastHeld { heldSince = periods }
+        if periods - heldSince >= UInt64(configuration.dropAfterStablePeriods) && held.after != held.upTo
+            && lastDrop.map({ $0.range != held || $0.changes != store.changeCount }) ?? true {
             try? await store.remove(in: KeyRange(after: held.upTo, upTo: held.after))
+            lastDrop = (held, store.changeCount)
         }
         lastHeld = held
     }

@@ -104,7 +104,7 @@ extension OverlayNode {
             }
             if view.apply(s) {
                 changed.append(s)
-                if !s.alive { remember(dead: s) } else { recentlyDead.removeAll { $0.id == s.id } }
+                if !s.alive { remember(dead: s) } else { recentlyDead.removeAll { $0.state.id == s.id } }
             }
         }
         for s in changed { enqueueGossip(s) }
@@ -135,9 +135,9 @@ extension OverlayNode {
     }
 
     func remember(dead: MemberState) {
-        recentlyDead.removeAll { $0.id == dead.id }
-        recentlyDead.append(dead)
-        if recentlyDead.count > 64 { recentlyDead.removeFirst() }
+        recentlyDead.removeAll { $0.state.id == dead.id }
+        recentlyDead.append((dead, 0))
+        if recentlyDead.count > 256 { recentlyDead.removeFirst() }
     }
 
     /// Up to `piggybackPerMessage` events for one outgoing ping or pong, each sent a bounded number of times.

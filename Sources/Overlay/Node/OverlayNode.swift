@@ -33,12 +33,16 @@ public actor OverlayNode {
     /// Pings in a row that showed each neighbour's table digest differing from ours.
     var tableMismatch: [RingKey: Int] = [:]
     /// Members recently declared dead, pinged now and then so a healed partition reunites.
-    var recentlyDead: [MemberState] = []
+    var recentlyDead: [(state: MemberState, attempts: Int)] = []
     var periods: UInt64 = 0
     /// What anti-entropy last synchronized: the owned range, its holders, the store's change count.
     var lastSync: (range: KeyRange, holders: [NodeURL], changes: UInt64, period: UInt64)?
     /// The held range seen at the previous tick; items outside it are dropped once it is stable.
     var lastHeld: KeyRange?
+    /// The period since which the held range has not changed.
+    var heldSince: UInt64 = 0
+    /// The held range and store change count of the last drop.
+    var lastDrop: (range: KeyRange, changes: UInt64)?
 
     /// A node that is not yet a member; call `startAlone()` or `join(via:)` next.
     /// - Parameters:
