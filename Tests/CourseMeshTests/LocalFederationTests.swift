@@ -40,9 +40,11 @@ struct LocalFederationTests {
         try await federation.start()
         let nodes = await federation.nodes
         #expect(Set(nodes.map(\.port)).count == 3)
+        #expect(await federation.overlayEnabled, "serve offers --bootstrap, so the nodes join one ring")
         for node in nodes {
             let (status, body) = try await Self.get(node.url + "/api/v1/node")
             #expect(status == 200 && body.contains(node.site.name), "\(node.url) answered \(status)")
+            #expect(body.contains("\"members\":3"), "start() returns once every node knows all three members: \(body)")
             #expect(FileManager.default.fileExists(atPath: node.dataDirectory))
         }
 

@@ -36,13 +36,16 @@ public enum DemoPlan {
         public var courses: Int
         /// Sites with at least one course.
         public var sites: Int
+        /// Campuses whose courses node 0 finds (all of them once search spans the ring; 0 without the overlay).
+        public var campusesFoundFromFirstNode: Int
         /// A query worth opening first.
         public var exampleQuery: String
     }
 
     /// Pushes each campus's courses to its node in batches with the federation's token, then waits
-    /// (bounded) until every campus answers a query for one of its own words: through node 0 when
-    /// the nodes form one overlay, else on its own node. Throws `PlainServiceError` naming the node.
+    /// (bounded) until every campus's node finds it by one of its own words; with the overlay on,
+    /// then gives node 0 up to `federationGrace` to find every campus too. Throws
+    /// `PlainServiceError` naming the node when a campus is not searchable on its own node.
     public static func publish(campuses: DemoCampuses, federation: LocalFederation, timeout: Duration) async throws -> Outcome {
         let nodes = await federation.nodes
         let token = federation.configuration.apiToken
@@ -73,20 +76,19 @@ public enum DemoPlan {
             try await group.waitForAll()
         }
 
-        // Searchable: each campus is found by a word from one of its titles.
-        struct Reply: Decodable { var total: Int }
+        // Searchable: each campus's node finds it by a word from one of its titles; then, with the
+        // overlay on, node 0 should find every campus too (once search spans the ring).
         for (node, campus) in pairs {
-            let word = probeWord(campus)
-            let asked = overlay ? nodes[0] : node
-            let url = asked.url + "/api/v1/search?q=" + word
-            let deadline = ContinuousClock.now + timeout
-            while true {
-                if let reply = try? await client.getJSON(url, as: Reply.self, timeout: .seconds(5)), reply.total > 0 { break }
-                guard ContinuousClock.now < deadline else {
-                    throw PlainServiceError(status: 500, code: "demo_not_searchable",
-                                            message: "node \(asked.index) found none of \(campus.name)'s courses for '\(word)' within the start-up bound (see \(asked.logPath))")
+            try await waitFound(campus, on: node, client: client, bound: timeout, required: true)
+        }
+        var federated = 0
+        if overlay {
+            let deadline = ContinuousClock.now + federationGrace
+            for (_, campus) in pairs {
+                let left = deadline - ContinuousClock.now
+                if try await waitFound(campus, on: nodes[0], client: client, bound: max(left, .milliseconds(1)), required: false) {
+                    federated += 1
                 }
-                try await Task.sleep(for: .milliseconds(200))
             }
         }
 
@@ -98,7 +100,38 @@ public enum DemoPlan {
             courses += own
             sites += own > 0 ? 1 : 0
         }
-        return Outcome(courses: courses, sites: sites, exampleQuery: "introduction")
+        return Outcome(courses: courses, sites: sites, campusesFoundFromFirstNode: federated,
+                       exampleQuery: "introduction")
+    }
+
+    /// How long node 0 may take, after every campus is searchable on its own node, to find them all.
+    public static let federationGrace: Duration = .seconds(10)
+
+    /// Polls `node` until a search for the campus's probe word returns one of its courses.
+    /// Returns false after `bound`, or throws naming the node when `required`.
+    @discardableResult
+    static func waitFound(_ campus: DemoCampuses.Campus, on node: LocalNode, client: HTTPClient, bound: Duration,
+                          required: Bool) async throws -> Bool {
+        struct Reply: Decodable {
+            struct Hit: Decodable {
+                struct Site: Decodable { var url: String }
+                var site: Site
+            }
+            var results: [Hit]
+        }
+        let word = probeWord(campus)
+        let url = node.url + "/api/v1/search?page_size=50&q=" + word
+        let deadline = ContinuousClock.now + bound
+        while true {
+            if let reply = try? await client.getJSON(url, as: Reply.self, timeout: .seconds(5)),
+               reply.results.contains(where: { $0.site.url == campus.url }) { return true }
+            guard ContinuousClock.now < deadline else {
+                guard required else { return false }
+                throw PlainServiceError(status: 500, code: "demo_not_searchable",
+                                        message: "node \(node.index) found none of \(campus.name)'s courses for '\(word)' within the start-up bound (see \(node.logPath))")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     /// A lowercase word of at least 6 letters from the campus's first titles (its probe query).
