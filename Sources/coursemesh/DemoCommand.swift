@@ -8,7 +8,7 @@ import MeshHTTP
 enum DemoCommand: Command {
     static let spec = CommandSpec(name: "demo", summary: "start a local demo federation with bundled campuses (Ctrl-C stops it)", options: [
         .value("nodes", "N", env: "COURSEMESH_DEMO_NODES", default: "8",
-               help: "node processes: one reads the bundled Moodle, the next 7 get a demo campus each, any more join empty"),
+               help: "node processes: the first 7 get a demo campus each, the last reads the bundled Moodle, any others join empty"),
         .value("port", "PORT", env: "COURSEMESH_DEMO_PORT", default: "8080", help: "node i listens on 127.0.0.1:PORT+i"),
         .value("data", "DIR", env: "COURSEMESH_DEMO_DATA", default: "",
                help: "folder for the nodes' stores and logs (default: a temporary folder removed at exit)"),
