@@ -20,6 +20,7 @@ enum ServeCommand: Command {
     ], notes: ["Every option can also be set by its environment variable (shown in brackets)."])
 
     static func run(_ options: ParsedOptions, environment: [String: String]) async throws -> Int32 {
+        ParentWatch.startIfRequested(environment: environment)   // started by LocalFederation: stop with the parent
         let configuration = try configuration(from: options, environment: environment)
         let grace = try options.int("grace") ?? 10
         var logger = Logger(label: "coursemesh", level: configuration.logLevel)

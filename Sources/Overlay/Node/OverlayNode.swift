@@ -89,18 +89,17 @@ public actor OverlayNode {
     /// children's own tables decide). Only members that have this node as a finger can qualify,
     /// so the search looks at the members just before `id - 2^i` for each i.
     public func children(toward key: RingKey) -> [NodeURL] {
-        guard view.count > 1, let pred = view.predecessor(of: url.id), pred.id != url.id else { return [] }
-        var candidates: [NodeURL] = []
-        var seen: Set<RingKey> = [url.id]
-        for i in 0..<256 {
-            let shift = RingKey.powerOfTwo(i)
-            let low = pred.id &- shift, high = url.id &- shift
-            view.walkClockwise(from: low, inclusive: false) { m in
-                guard m.id.isIn(after: low, upTo: high) else { return false }
-                if seen.insert(m.id).inserted { candidates.append(m) }
-                return true
-            }
+        guard view.count > 1, view.contains(url.id) else { return [] }
+        // Fingers are by member rank: only the members 2^i places before this node have it as
+        // a finger, so only they can have it as their next hop.
+        let others = view.count - 1
+        var offsets: [Int] = []
+        var power = 1
+        while power <= others {
+            offsets.append(others + 1 - power)
+            power <<= 1
         }
+        let candidates = view.members(after: url.id, atOffsets: offsets.sorted())
         return candidates.filter { view.nextHop(from: $0.id, toward: key)?.id == url.id }.sorted { $0.id < $1.id }
     }
 
