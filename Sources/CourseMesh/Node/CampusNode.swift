@@ -29,6 +29,8 @@ public actor CampusNode: NodeServices {
     var aggregateAsOf = Timestamp(milliseconds: 0)
     let clock: any Clock
     let started: Timestamp
+    /// The overlay this node is a member of, once attached (see CampusNode+Overlay.swift).
+    var overlay: (any OverlayMember)?
     /// The statistics rollup, once the node is in an overlay (CampusNode+Rollup.swift).
     var rollup: RollupService?
     var rollupTask: Task<Void, Never>?
@@ -152,10 +154,10 @@ public actor CampusNode: NodeServices {
     public func localStats() async throws -> SiteStats? { siteStats }
 
     public func status() async -> NodeStatus {
-        var status = NodeStatus(url: publicURL, id: nodeURL.id.hex, version: CourseMeshVersion.current, siteName: site.name, predecessor: nil,
+        var status = await withOverlay(NodeStatus(url: publicURL, id: nodeURL.id.hex, version: CourseMeshVersion.current, siteName: site.name, predecessor: nil,
                    successors: [], members: 1, fingers: 0, termsHeld: await index.termCount, postingsHeld: await index.postingCount,
                    ownCourses: await index.documentCount, treeParent: nil, treeChildren: [], lastSync: lastSync,
-                   uptimeSeconds: (clock.now() - started).milliseconds / 1000)
+                   uptimeSeconds: (clock.now() - started).milliseconds / 1000))
         await addRollupTree(to: &status)
         return status
     }
