@@ -134,6 +134,13 @@ import Testing
         let history = try await alone.history(from: today, through: today)
         #expect(history.count == 1)
         #expect(history.first?.aggregate == local)
+        // A change of the figures later the same day replaces the day's snapshot.
+        let changed = local.merging(randomLocals(1, seed: 9)[0])
+        await alone.setLocal(changed)
+        mesh.clock.advance(by: .seconds(10))
+        await alone.tick()
+        let again = try await alone.history(from: today, through: today)
+        #expect(again.map(\.aggregate) == [changed])
         await store.close()
     }
 }

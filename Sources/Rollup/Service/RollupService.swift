@@ -29,7 +29,7 @@ public actor RollupService: OverlayApplication {
     private var periods = 0
     private var failedSends = 0
     private var failedSnapshotWrites = 0
-    private var savedAsOf: Timestamp?
+    private var saved: (day: CalendarDay, aggregate: Aggregate)?
 
     /// A service for the node behind `overlay`, contributing `local` (its own site).
     /// - Parameters:
@@ -131,15 +131,17 @@ public actor RollupService: OverlayApplication {
         }
     }
 
-    /// Keeps the newest global as its day's snapshot: once per new global, at most one write a period.
+    /// Keeps the newest global as its day's snapshot, writing only when the day or the figures
+    /// changed (not every period), so a quiet federation costs no writes.
     private func keepSnapshot() async {
-        guard let history, let global = state.global, savedAsOf.map({ global.asOf > $0 }) ?? true else { return }
+        guard let history, let global = state.global else { return }
         let snapshot = StatsSnapshot(global)
+        if let saved, saved.day == snapshot.day, saved.aggregate == global.aggregate { return }
         do {
             try await history.put(snapshot, scope: .global, day: snapshot.day, at: clock.now())
-            savedAsOf = global.asOf
+            saved = (snapshot.day, global.aggregate)
         } catch {
-            failedSnapshotWrites += 1  // the next period tries again with a newer global
+            failedSnapshotWrites += 1  // the next period tries again
         }
     }
 }
