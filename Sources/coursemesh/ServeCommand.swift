@@ -17,7 +17,7 @@ enum ServeCommand: Command {
         .value("language", "CODE", env: "COURSEMESH_LANGUAGE", default: "", help: "campus default language (default: from Moodle, else en)"),
         .value("grace", "SECONDS", env: "COURSEMESH_GRACE", default: "10", help: "on SIGINT/SIGTERM, how long in-flight requests may finish"),
         .value("log-level", "LEVEL", env: "COURSEMESH_LOG_LEVEL", default: "info", help: "trace, debug, info, notice, warn or error"),
-    ], notes: ["Every option can also be set by its environment variable (shown in brackets)."])
+    ] + ServeLimitOptions.options, notes: ["Every option can also be set by its environment variable (shown in brackets)."])
 
     static func run(_ options: ParsedOptions, environment: [String: String]) async throws -> Int32 {
         let configuration = try configuration(from: options, environment: environment)
@@ -30,7 +30,8 @@ enum ServeCommand: Command {
         let node = try await CampusNode.open(configuration, metrics: metrics)
         var router = Router()
         WebRoutes(services: node, metrics: metrics, nodeName: await node.status().siteName).install(on: &router)
-        let http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
+        var http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
+        try ServeLimitOptions.apply(options, to: &http)
         let server = HTTPServer(configuration: http, router: router, logger: logger)
         let addresses: [SocketAddress]
         do {
