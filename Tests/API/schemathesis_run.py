@@ -12,7 +12,7 @@ response_headers_conformance, response_schema_conformance, negative_data_rejecti
 ignored_auth (a documented 401 must really refuse a request without the token).
 
 Usage: Tests/API/schemathesis_run.py [path/to/coursemesh] [max-examples]
-       (defaults .build/debug/coursemesh, 150)
+       (defaults .build/debug/coursemesh, 300)
 """
 import os, re, shutil, subprocess, sys, tempfile, time
 
@@ -38,7 +38,7 @@ def api_calls(base):
 
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/coursemesh")
-    examples = sys.argv[2] if len(sys.argv) > 2 else "150"
+    examples = sys.argv[2] if len(sys.argv) > 2 else "300"
     port, data = free_port(), tempfile.mkdtemp(prefix="coursemesh-schemathesis-")
     node = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data", data, "--api-token", TOKEN,
                              "--site-url", "https://moodle.example.edu", "--log-level", "error"],
@@ -60,7 +60,10 @@ def main():
         command = ["schemathesis", "--no-color", "run", os.path.join(ROOT, "Docs/openapi.json"), "--url", base,
                    "--checks", CHECKS, "--max-examples", examples, "--seed", "20261121", "--workers", "2",
                    "-H", f"Authorization: Bearer {TOKEN}", "--request-timeout", "10",
-                   "--suppress-health-check", "all"]
+                   "--suppress-health-check", "all",
+                   # The coverage phase of schemathesis 4.32 fails inside hypothesis (KeyError while
+                   # describing a filter); the other phases generate the positive and negative cases.
+                   "--phases", "examples,fuzzing,stateful"]
         print("$ " + " ".join(command), flush=True)
         result = subprocess.run(command, timeout=1500)
         calls, server_errors = api_calls(base)

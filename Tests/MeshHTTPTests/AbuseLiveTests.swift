@@ -38,7 +38,8 @@ extension RawClient {
     }
 }
 
-func statusLine(_ response: String) -> String { String(response.prefix { $0 != "\r" }) }
+/// The first line of a raw response ("\r\n" is one Character in Swift).
+func statusLine(_ response: String) -> String { String(response.prefix { $0 != "\r\n" }) }
 
 /// The server under abuse: floods, slowloris and oversized bodies (Docs/http.md, "Abuse limits").
 @Suite(.serialized)
@@ -112,6 +113,26 @@ struct AbuseLiveTests {
             #expect(answer.contains(#""code":"body_too_large""#))
             #expect(answer.contains("Connection: close"))
             #expect(seconds < 1, "refused in \(seconds) s")
+        }
+    }
+
+    /// Found by schemathesis: TRACE got 501 (a server error) although it is a standard method.
+    @Test func traceAndConnectAreKnownMethodsAnswered405WithAllow() async throws {
+        try await withServer { _, port in
+            let answers = try await offPool { () -> Result<[String], any Error> in
+                Result {
+                    try ["TRACE /health", "CONNECT /health"].map { line in
+                        let c = try RawClient(port: port, from: "127.0.0.2")
+                        defer { c.close() }
+                        c.send("\(line) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                        return c.readBlocking(until: { _ in false }).text
+                    }
+                }
+            }.get()
+            #expect(statusLine(answers[0]) == "HTTP/1.1 405 Method Not Allowed")
+            #expect(answers[0].contains("Allow: GET, HEAD\r\n"))
+            // CONNECT takes an authority (host:port), so a path target is a malformed request.
+            #expect(statusLine(answers[1]).hasPrefix("HTTP/1.1 4"))
         }
     }
 
