@@ -19,7 +19,7 @@ enum ServeCommand: Command {
         .value("stats-period", "SECONDS", env: "COURSEMESH_STATS_PERIOD", default: "60", help: "how often this node reports its statistics up the rollup tree"),
         .value("grace", "SECONDS", env: "COURSEMESH_GRACE", default: "10", help: "on SIGINT/SIGTERM, how long in-flight requests may finish"),
         .value("log-level", "LEVEL", env: "COURSEMESH_LOG_LEVEL", default: "info", help: "trace, debug, info, notice, warn or error"),
-    ], notes: ["Every option can also be set by its environment variable (shown in brackets)."])
+    ] + ServeLimitOptions.options, notes: ["Every option can also be set by its environment variable (shown in brackets)."])
 
     static func run(_ options: ParsedOptions, environment: [String: String]) async throws -> Int32 {
         ParentWatch.startIfRequested(environment: environment)   // started by LocalFederation: stop with the parent
@@ -41,7 +41,8 @@ enum ServeCommand: Command {
             await node.close()
             throw error
         }
-        let http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
+        var http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
+        try ServeLimitOptions.apply(options, to: &http)
         let server = HTTPServer(configuration: http, router: router, logger: logger)
         let addresses: [SocketAddress]
         do {
