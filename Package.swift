@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "RollupTests", dependencies: ["Rollup"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
-        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshCore"]),
+        .testTarget(name: "CourseMeshTests", dependencies: ["CourseMesh", "MoodleSource", "MeshStore", "MeshHTTP", "Overlay", "MeshCore"]),
     ]
 )
 

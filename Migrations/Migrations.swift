@@ -22,6 +22,7 @@ public enum Migrations {
         Migration(name: "0002_node_store", sql: text(PackageResources._002_node_store_sql)),
         Migration(name: "0003_sync_reader_state", sql: text(PackageResources._003_sync_reader_state_sql)),
         Migration(name: "0004_postings", sql: text(PackageResources._004_postings_sql)),
+        Migration(name: "0005_overlay_items", sql: text(PackageResources._005_overlay_items_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

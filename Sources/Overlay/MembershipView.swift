@@ -10,11 +10,11 @@ public struct MembershipView: Sendable {
     /// The shared base list.
     public let directory: MemberDirectory
     /// Directory indices absent from this view (unknown or no longer alive). nil: none absent.
-    private var absent: Bitset?
+    private(set) var absent: Bitset?
     /// Latest known state of directory members whose state differs from the directory's.
     private var overrides: [Int32: MemberState] = [:]
     /// Alive members not in the directory, sorted by id.
-    private var extras: [NodeURL] = []
+    private(set) var extras: [NodeURL] = []
     /// States (alive or dead) of members not in the directory.
     private var extraStates: [RingKey: MemberState] = [:]
     /// Number of alive members in the view.

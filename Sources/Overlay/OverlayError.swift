@@ -17,6 +17,10 @@ public enum OverlayError: ServiceError, Equatable, CustomStringConvertible {
     case notMember(String)
     /// A routed message names an application not registered on the owner.
     case unknownApplication(String)
+    /// A join whose callback verification failed (the URL did not answer as the joiner).
+    case joinRefused(String)
+    /// An application or the item store refused or failed; its own status, code and message.
+    case application(status: Int, code: String, message: String)
 
     public var status: Int {
         switch self {
@@ -24,6 +28,8 @@ public enum OverlayError: ServiceError, Equatable, CustomStringConvertible {
         case .tooLarge: 413
         case .unknownEndpoint, .unknownApplication: 404
         case .notMember: 503
+        case .joinRefused: 403
+        case .application(let status, _, _): status
         }
     }
 
@@ -36,6 +42,8 @@ public enum OverlayError: ServiceError, Equatable, CustomStringConvertible {
         case .unknownEndpoint: "unknown_endpoint"
         case .notMember: "not_member"
         case .unknownApplication: "unknown_application"
+        case .joinRefused: "join_refused"
+        case .application(_, let code, _): code
         }
     }
 
@@ -48,6 +56,8 @@ public enum OverlayError: ServiceError, Equatable, CustomStringConvertible {
         case .unknownEndpoint(let what): "No overlay endpoint \(what); see Docs/protocol.md for the list."
         case .notMember(let why): "This node is not an active overlay member: \(why). Retry later or ask another node."
         case .unknownApplication(let name): "No application \"\(name)\" is registered on this node."
+        case .application(_, _, let message): message
+        case .joinRefused(let why): "Join refused: \(why). Join under the URL this node is served at."
         }
     }
 

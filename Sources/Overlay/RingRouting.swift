@@ -1,4 +1,4 @@
-/// Ownership, replica sets, Chord-style fingers and next hops, all derived from a node's
+/// Ownership, replica sets, member-rank fingers and next hops, all derived from a node's
 /// membership table. Pure functions of the view; O(log N) each plus the members walked.
 extension MembershipView {
     /// The member that owns `key`: its successor (first id >= key, wrapping).
@@ -26,27 +26,31 @@ extension MembershipView {
         return KeyRange(after: preds[replicas - 1].id, upTo: node)
     }
 
-    /// Chord fingers of `node`: the distinct members `successor(node + 2^i)`, i = 0..<256,
-    /// in clockwise order from `node`, never `node` itself. About log2 N of them.
+    /// Member-rank fingers of `node`: finger i is the alive member 2^i places clockwise after
+    /// `node` (finger 0 its successor), for every 2^i up to the number of other members; in
+    /// clockwise order, distinct, never `node` itself, ⌊log2(N-1)⌋ + 1 of them.
+    ///
+    /// Unlike classic Chord fingers (`successor(node + 2^i)` in identifier space, whose in-degree
+    /// grows with the gap before a node, O(log² N) at the worst node) these make every node the
+    /// finger of exactly one member per level, so the routing tree toward any key (the rollup
+    /// tree) has fan-in ≤ ⌈log2 N⌉ and depth ≤ ⌈log2 N⌉ on a correct table. Cost: O(log N)
+    /// on a full view, O(N / 64) when the view lacks directory members (see `members(after:atOffsets:)`).
     public func fingers(of node: RingKey) -> [NodeURL] {
-        guard let first = successor(of: node.adding(powerOfTwo: 0)), first.id != node else { return [] }
-        var out: [NodeURL] = []
-        var i = 255
-        while i >= 0 {
-            guard let f = successor(of: node.adding(powerOfTwo: i)) else { break }
-            if f.id != node && out.last?.id != f.id { out.append(f) }
-            // Every smaller finger start lies closer to `node`; once it is the immediate
-            // successor, all the rest are too.
-            if f.id == first.id { break }
-            i -= 1
+        let others = count - (contains(node) ? 1 : 0)
+        guard others > 0 else { return [] }
+        var offsets: [Int] = []
+        var offset = 1
+        while offset <= others {
+            offsets.append(offset)
+            offset <<= 1
         }
-        if out.last?.id != first.id { out.append(first) }
-        return out.reversed()
+        return members(after: node, atOffsets: offsets)
     }
 
     /// The next hop from `node` toward the owner of `key` through its fingers (Chord's
     /// closest preceding finger, Stoica et al. 2001, Fig. 4); nil when `node` owns `key`.
-    /// Following next hops from any node reaches the owner in O(log N) steps on a correct table;
+    /// Each hop at least halves the number of members left before the owner, so following next
+    /// hops from any node reaches the owner in at most ⌈log2 N⌉ steps on a correct table;
     /// the rollup tree for `RingKey.stats` is exactly the graph of these hops.
     public func nextHop(from node: RingKey, toward key: RingKey) -> NodeURL? {
         if isOwner(node, of: key) { return nil }

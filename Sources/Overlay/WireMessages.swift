@@ -69,8 +69,11 @@ public struct PingRequest: Hashable, Sendable, Codable {
     public var from: MemberState?
     public var events: [MemberState]
     public var table: TableSummary?
-    public init(from: MemberState?, events: [MemberState] = [], table: TableSummary? = nil) {
-        self.from = from; self.events = events; self.table = table
+    /// When set, a request for a second opinion: the receiver pings `target` itself and reports
+    /// in `PingReply.reachable` (failure confirmation, DESIGN.md "Routing").
+    public var target: NodeURL?
+    public init(from: MemberState?, events: [MemberState] = [], table: TableSummary? = nil, target: NodeURL? = nil) {
+        self.from = from; self.events = events; self.table = table; self.target = target
     }
 }
 
@@ -83,8 +86,12 @@ public struct PingReply: Hashable, Sendable, Codable {
     public var site: String?
     public var events: [MemberState]
     public var table: TableSummary?
-    public init(member: MemberState, site: String? = nil, events: [MemberState] = [], table: TableSummary? = nil) {
+    /// The answer to a second-opinion ping (`PingRequest.target`): whether the target answered.
+    public var reachable: Bool?
+    public init(member: MemberState, site: String? = nil, events: [MemberState] = [], table: TableSummary? = nil,
+                reachable: Bool? = nil) {
         id = member.id; self.member = member; self.site = site; self.events = events; self.table = table
+        self.reachable = reachable
     }
 }
 
@@ -132,8 +139,12 @@ public struct LookupReply: Hashable, Sendable, Codable {
     public var replicas: [MemberState]
     public var closer: [MemberState]
     public var delivered: Bool
-    public init(owner: MemberState?, replicas: [MemberState] = [], closer: [MemberState] = [], delivered: Bool = false) {
+    /// The owner application's reply bytes to a routed message (`delivered` true).
+    public var reply: Blob?
+    public init(owner: MemberState?, replicas: [MemberState] = [], closer: [MemberState] = [], delivered: Bool = false,
+                reply: [UInt8]? = nil) {
         self.owner = owner; self.replicas = replicas; self.closer = closer; self.delivered = delivered
+        self.reply = reply.map(Blob.init)
     }
 }
 

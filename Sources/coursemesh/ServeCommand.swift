@@ -15,11 +15,13 @@ enum ServeCommand: Command {
         .value("site-name", "NAME", env: "COURSEMESH_SITE_NAME", default: "", help: "campus name shown on results (default: from Moodle)"),
         .value("country", "CC", env: "COURSEMESH_COUNTRY", default: "", help: "campus country, ISO 3166 alpha-2 (default: from Moodle)"),
         .value("language", "CODE", env: "COURSEMESH_LANGUAGE", default: "", help: "campus default language (default: from Moodle, else en)"),
+        .value("bootstrap", "URL", env: "COURSEMESH_BOOTSTRAP", default: "", help: "a member's base URL to join the overlay through (none: start a new ring)"),
         .value("grace", "SECONDS", env: "COURSEMESH_GRACE", default: "10", help: "on SIGINT/SIGTERM, how long in-flight requests may finish"),
         .value("log-level", "LEVEL", env: "COURSEMESH_LOG_LEVEL", default: "info", help: "trace, debug, info, notice, warn or error"),
     ], notes: ["Every option can also be set by its environment variable (shown in brackets)."])
 
     static func run(_ options: ParsedOptions, environment: [String: String]) async throws -> Int32 {
+        ParentWatch.startIfRequested(environment: environment)   // started by LocalFederation: stop with the parent
         let configuration = try configuration(from: options, environment: environment)
         let grace = try options.int("grace") ?? 10
         var logger = Logger(label: "coursemesh", level: configuration.logLevel)
@@ -30,21 +32,31 @@ enum ServeCommand: Command {
         let node = try await CampusNode.open(configuration, metrics: metrics)
         var router = Router()
         WebRoutes(services: node, metrics: metrics, nodeName: await node.status().siteName).install(on: &router)
+        let overlay: ServingOverlay?
+        do {
+            overlay = try await ServeOverlay.make(node: node, bootstrap: options.string("bootstrap"), router: &router, logger: logger)
+        } catch {
+            await node.close()
+            throw error
+        }
         let http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
         let server = HTTPServer(configuration: http, router: router, logger: logger)
         let addresses: [SocketAddress]
         do {
             addresses = try await server.start()
         } catch {
+            await overlay?.stop()
             await node.close()
             throw error
         }
+        await overlay?.start()
         logger.info("listening", [("addresses", addresses.map { "\($0)" }.joined(separator: ",")),
                                   ("courses", String(await node.status().ownCourses))])
         print("CourseMesh node at \(configuration.publicURL) (listening on \(addresses.map { "\($0)" }.joined(separator: ", "))); Ctrl-C stops it")
 
         let signal = await watcher.next()
         logger.info("stopping", [("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"), ("grace_seconds", String(grace))])
+        await overlay?.stop()  // leave (handing items over) while the server still answers
         await server.shutdown(grace: .seconds(grace))
         await node.close()
         logger.info("stopped")

@@ -42,17 +42,49 @@ import Testing
         }
     }
 
+    /// A random view over a random directory: some directory members missing, some dead, a few
+    /// members outside the directory; returns it with its alive ids in ring order.
+    static func randomView(_ rng: inout SplitMix64, seed: Int, maxMembers: Int) -> (MembershipView, [RingKey]) {
+        let n = 2 + rng.below(maxMembers)
+        let urls = Self.ring(n, seed: UInt64(seed) &+ 1000)
+        let dir = MemberDirectory(urls.map { MemberState(url: $0, version: 1, alive: true) })
+        var view = rng.below(3) == 0 ? MembershipView(directory: dir)
+                                     : MembershipView(directory: dir, missing: (0..<n).filter { _ in rng.below(3) == 0 })
+        for e in 0..<rng.below(6) { view.apply(MemberState(url: try! NodeURL("https://extra\(e)-\(seed).edu"), version: 1, alive: true)) }
+        for i in 0..<n where rng.below(7) == 0 { view.apply(MemberState(url: dir.members[i], version: 1, alive: false)) }
+        var alive: [RingKey] = []
+        view.walkClockwise(from: .zero) { alive.append($0.id); return true }
+        return (view, alive)
+    }
+
+    @Test(arguments: 1...40)
+    func rankStepsMatchAWalkOnViewsWithAbsencesAndExtras(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed) &* 7919)
+        let (view, alive) = Self.randomView(&rng, seed: seed, maxMembers: 400)
+        guard !alive.isEmpty else { return }
+        for _ in 0..<10 {
+            // From a member and from an arbitrary key.
+            let from = rng.below(2) == 0 ? alive[rng.below(alive.count)] : rng.key()
+            let others = alive.filter { $0 != from }
+            let start = others.firstIndex { $0 > from } ?? 0
+            let offsets = Array(Set((0..<5).map { _ in 1 + rng.below(max(1, others.count + 2)) })).sorted()
+            let expected = offsets.filter { $0 <= others.count }.map { others[(start + $0 - 1) % others.count] }
+            #expect(view.members(after: from, atOffsets: offsets).map(\.id) == expected)
+        }
+    }
+
     @Test(arguments: 1...10)
-    func fingersAreSuccessorsOfPowersOfTwoAndNextHopsReachTheOwner(seed: Int) {
+    func fingersAreMembersPowersOfTwoPlacesAheadAndNextHopsReachTheOwner(seed: Int) {
         var rng = SplitMix64(seed: UInt64(seed) &* 31)
         let n = 2 + rng.below(300)
         let urls = Self.ring(n, seed: UInt64(seed))
         let view = MembershipView(directory: MemberDirectory(urls.map { MemberState(url: $0, version: 1, alive: true) }))
-        let ids = urls.map(\.id)
-        let node = ids[rng.below(n)]
+        let ids = urls.map(\.id).sorted()
+        let at0 = rng.below(n)
+        let node = ids[at0]
         let fingers = view.fingers(of: node).map(\.id)
-        let expected = Set((0..<256).map { Self.bruteSuccessor(ids, node.adding(powerOfTwo: $0)) }).subtracting([node])
-        #expect(Set(fingers) == expected)
+        let expected = (0..<20).map { 1 << $0 }.filter { $0 < n }.map { ids[(at0 + $0) % n] }
+        #expect(fingers == expected)
         #expect(fingers.count <= 2 * (Int.bitWidth - n.leadingZeroBitCount) + 2)
         for _ in 0..<20 {
             let key = rng.key()
@@ -67,6 +99,47 @@ import Testing
             #expect(at == Self.bruteSuccessor(ids, key))
             #expect(hops <= 2 * (Int.bitWidth - n.leadingZeroBitCount))
         }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func routingTreeTowardAKeyHasLogarithmicDepthAndFanIn(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed) &* 101)
+        let n = 500 + rng.below(1500)
+        let urls = Self.ring(n, seed: UInt64(seed) &+ 77)
+        let view = MembershipView(directory: MemberDirectory(urls.map { MemberState(url: $0, version: 1, alive: true) }))
+        let key = RingKey.stats
+        var fanIn: [RingKey: Int] = [:]
+        var depth = 0
+        for url in urls {
+            var at = url.id
+            var hops = 0
+            while let next = view.nextHop(from: at, toward: key), hops <= 64 {
+                if hops == 0 { fanIn[next.id, default: 0] += 1 }
+                at = next.id
+                hops += 1
+            }
+            depth = max(depth, hops)
+        }
+        let log2n = Int.bitWidth - (n - 1).leadingZeroBitCount  // ⌈log2 n⌉
+        #expect(depth <= log2n)
+        #expect(fanIn.values.max()! <= log2n)
+    }
+
+    @Test(arguments: 1...10)
+    func disseminationOnStaleViewsReachesEveryMemberOfTheRootsViewOnce(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed) &* 313)
+        let (view, alive) = Self.randomView(&rng, seed: seed, maxMembers: 300)
+        guard let root = alive.first else { return }
+        var reached: [RingKey: Int] = [root: 1]
+        var queue: [(RingKey, RingKey)] = [(root, root)]
+        while let (node, limit) = queue.popLast() {
+            for (child, childLimit) in view.disseminationChildren(of: node, limit: limit) {
+                reached[child.id, default: 0] += 1
+                queue.append((child.id, childLimit))
+            }
+        }
+        #expect(reached.count == alive.count)
+        #expect(reached.values.allSatisfy { $0 == 1 })
     }
 
     @Test func disseminationTreeReachesEveryMemberExactlyOnce() {

@@ -1,5 +1,6 @@
 import Foundation
 import MeshCore
+import Overlay
 import Testing
 @testable import Rollup
 
@@ -21,7 +22,7 @@ struct RollupBenchmarks {
         let periods = try #require(periodsToConverge(&sim, limit: shape.depth + 1))
         let traffic = sim.runPeriod()
         #expect(sim.rootGlobal?.aggregate == sim.expectedTotal)
-        var random = SplitMix64(seed: 77)
+        var random = Rollup.SplitMix64(seed: 77)
         sim.fail(sim.liveMembers.shuffled(using: &random).prefix(n / 10))
         let afterFailure = try #require(periodsToConverge(&sim, limit: 4))
         let log2n = Foundation.log2(Double(n))
@@ -37,9 +38,31 @@ struct RollupBenchmarks {
         var sim = network(n, seed: 11, schedule: .randomPhase(seed: 3), spacing: spacing)
         let depth = sim.shape().depth
         let periods = try #require(periodsToConverge(&sim, limit: depth + 1))
-        var random = SplitMix64(seed: 78)
+        var random = Rollup.SplitMix64(seed: 78)
         sim.fail(sim.liveMembers.shuffled(using: &random).prefix(n / 10))
         let afterFailure = periodsToConverge(&sim, limit: 3 + depth + 1)
         print("rollup-bench-phase spacing=\(spacing) n=\(n) depth=\(depth) convergePeriods=\(periods) periodsAfter10pctFail=\(afterFailure.map(String.init) ?? "none")")
+    }
+
+    /// The same scenario on the tree the overlay's own routing code builds (member-rank fingers).
+    @Test(arguments: [1_000, 10_000, 100_000])
+    func overlayTreeShapeAndConvergence(n: Int) throws {
+        let start = ContinuousClock.now
+        var sim = overlayNetwork(n, seed: 10)
+        let shape = sim.shape()
+        let built = ContinuousClock.now - start
+        let periods = try #require(periodsToConverge(&sim, limit: shape.depth + 1))
+        let traffic = sim.runPeriod()
+        #expect(sim.rootGlobal?.aggregate == sim.expectedTotal)
+        var random = Rollup.SplitMix64(seed: 77)
+        sim.fail(sim.liveMembers.shuffled(using: &random).prefix(n / 10))
+        let afterFailure = try #require(periodsToConverge(&sim, limit: 4))
+        let log2n = Foundation.log2(Double(n))
+        print("rollup-bench spacing=overlay n=\(n) depth=\(shape.depth) maxFanIn=\(shape.maxFanIn) rootFanIn=\(shape.rootFanIn) "
+              + "2log2N=\(String(format: "%.1f", 2 * log2n)) convergePeriods=\(periods) upwardPerPeriod=\(traffic.upwardSnapshots) "
+              + "rootReceived=\(traffic.rootReceived) periodsAfter10pctFail=\(afterFailure) "
+              + "buildSeconds=\(built) totalSeconds=\(ContinuousClock.now - start)")
+        #expect(Double(shape.depth) <= 2 * log2n)
+        #expect(Double(shape.maxFanIn) <= 2 * log2n)
     }
 }

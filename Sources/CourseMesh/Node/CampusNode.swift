@@ -29,6 +29,8 @@ public actor CampusNode: NodeServices {
     var aggregateAsOf = Timestamp(milliseconds: 0)
     let clock: any Clock
     let started: Timestamp
+    /// The overlay this node is a member of, once attached (see CampusNode+Overlay.swift).
+    var overlay: (any OverlayMember)?
 
     /// Opens the store in `configuration.dataDirectory` (running migrations) and indexes the
     /// courses it holds. Throws `StoreError` (the node must not start) or `OverlayError` for a bad URL.
@@ -140,10 +142,10 @@ public actor CampusNode: NodeServices {
     public func localStats() async throws -> SiteStats? { siteStats }
 
     public func status() async -> NodeStatus {
-        NodeStatus(url: publicURL, id: nodeURL.id.hex, version: CourseMeshVersion.current, siteName: site.name, predecessor: nil,
+        await withOverlay(NodeStatus(url: publicURL, id: nodeURL.id.hex, version: CourseMeshVersion.current, siteName: site.name, predecessor: nil,
                    successors: [], members: 1, fingers: 0, termsHeld: await index.termCount, postingsHeld: await index.postingCount,
                    ownCourses: await index.documentCount, treeParent: nil, treeChildren: [], lastSync: lastSync,
-                   uptimeSeconds: (clock.now() - started).milliseconds / 1000)
+                   uptimeSeconds: (clock.now() - started).milliseconds / 1000))
     }
 
     public func pushCourses(_ courses: [CourseDocument]) async throws -> CoursePushReply {

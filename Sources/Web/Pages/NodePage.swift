@@ -30,6 +30,10 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     /// Unix seconds of the last Moodle sync or push; nil before the first.
     public var lastSync: Int64?
     public var uptimeSeconds: Int64
+    /// The node's overlay state (`alone`, `joining`, `member`, `leaving`); nil when it runs no overlay.
+    public var routingState: String?
+    /// Overlay items this node holds as a key's owner or replica; nil when it runs no overlay.
+    public var itemsHeld: Int?
 
     public init(url: String, id: String, version: String, siteName: String, predecessor: Peer?, successors: [Peer],
                 members: Int, fingers: Int, termsHeld: Int, postingsHeld: Int, ownCourses: Int, treeParent: Peer?,
@@ -49,6 +53,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         self.treeChildren = treeChildren
         self.lastSync = lastSync
         self.uptimeSeconds = uptimeSeconds
+        routingState = nil
+        itemsHeld = nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -62,6 +68,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         case treeChildren = "tree_children"
         case lastSync = "last_sync"
         case uptimeSeconds = "uptime_seconds"
+        case routingState = "routing_state"
+        case itemsHeld = "items_held"
     }
 }
 
@@ -89,6 +97,8 @@ public struct NodePage: Sendable {
         body += row("Successors", s.successors.isEmpty ? "none" : s.successors.map { peer($0) }.joined(separator: "<br>"))
         body += row("Members known", String(s.members))
         body += row("Fingers", String(s.fingers))
+        body += row("Routing state", HTML.escape(s.routingState ?? "no overlay"))
+        if let items = s.itemsHeld { body += row("Overlay items held", String(items)) }
         body += "</table><h2>Index</h2><table><caption class=\"visually-hidden\">Index</caption>"
         body += row("Own courses published", String(s.ownCourses))
         body += row("Terms held for the federation", String(s.termsHeld))

@@ -1,0 +1,109 @@
+import MeshCore
+
+/// The key-based routing API for applications (in the spirit of the common KBR API,
+/// Dabek et al. 2003): `send` to a node, `route` to a key's owner, `put`/`get` replicated items.
+extension OverlayNode {
+    /// Delivers `payload` to application `app` on `node` (locally without a request when `node`
+    /// is this node) and returns its reply bytes. Throws `TransportError` (`.rejected` carries the
+    /// remote `OverlayError` or application error).
+    public func send(to node: NodeURL, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8] {
+        if node == url { return try await local(app: app, payload: payload, key: nil) }
+        guard case .payload(let bytes) = try await request(.deliver(DeliverRequest(app: app, payload: payload)), to: node) else {
+            throw .malformedReply("deliver: expected the application's bytes")
+        }
+        return bytes
+    }
+
+    /// Delivers `payload` to application `app` on the owner of `key` and returns its reply bytes.
+    /// One request when this node's table is right; otherwise iterative routing: a node that does
+    /// not own the key answers with closer members, which this node learns and asks next. Throws
+    /// `.unreachable` when no live owner could be found within the request budget.
+    public func route(key: RingKey, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8] {
+        guard phase == .member || phase == .leaving else { throw .unreachable("this node is not a member of a ring") }
+        var lookup = IterativeLookup(key: key)
+        var step = lookup.start(view: view, me: url.id)
+        var lastError: TransportError = .unreachable("no member owns \(key.hex.prefix(12))…")
+        while true {
+            switch step {
+            case .found(let owner, _):
+                if owner == url { return try await local(app: app, payload: payload, key: key) }
+                // The owner did not answer as owner (it was the first live holder): deliver directly.
+                return try await send(to: owner, app: app, payload: payload)
+            case .failed: throw lastError
+            case .ask(let target):
+                if target == url {
+                    step = lookup.receive(answerLookup(view: view, me: me, key: key, replicas: configuration.replicas), view: &view)
+                    continue
+                }
+                do throws(TransportError) {
+                    let reply = try await request(.lookup(LookupRequest(key: key, app: app, payload: payload)), to: target)
+                    guard case .lookup(let answer) = reply else { throw .malformedReply("lookup: unexpected reply") }
+                    if answer.delivered, let bytes = answer.reply {
+                        learn([answer.owner].compactMap { $0 } + answer.replicas)
+                        return bytes.bytes
+                    }
+                    learn(answer.closer)
+                    step = lookup.receive(answer, view: &view)
+                } catch {
+                    if case .rejected = error { throw error }
+                    lastError = error
+                    step = lookup.receive(nil, view: &view)
+                }
+            }
+        }
+    }
+
+    /// Local delivery with the error a remote one would give.
+    private func local(app: String, payload: [UInt8], key: RingKey?) async throws(TransportError) -> [UInt8] {
+        do { return try await deliverLocally(app: app, payload: payload, key: key) } catch {
+            throw .rejected(status: error.status, code: error.code, message: error.message)
+        }
+    }
+
+    /// Stores each item on its R holders by this node's table (owner and replicas, each sent
+    /// directly, one request per holder). Succeeds when every item reached at least one live
+    /// holder (anti-entropy completes the others); else throws the last `TransportError`.
+    public func put(_ items: [StoredItem]) async throws(TransportError) {
+        var groups: [(holders: [NodeURL], items: [StoredItem])] = []
+        for item in items {
+            let holders = replicaSet(of: item.key)
+            if let i = groups.firstIndex(where: { $0.holders == holders }) { groups[i].items.append(item) } else { groups.append((holders, [item])) }
+        }
+        var lastError: TransportError = .unreachable("no member holds these keys")
+        for group in groups {
+            for chunk in stride(from: 0, to: group.items.count, by: WireLimits.maxItemsPerMessage) {
+                let part = Array(group.items[chunk..<min(group.items.count, chunk + WireLimits.maxItemsPerMessage)])
+                var stored = false
+                for holder in group.holders {
+                    if holder == url {
+                        do { _ = try await store.put(part); stored = true } catch {
+                            lastError = .rejected(status: 500, code: "store_failed", message: "local store: \(error)")
+                        }
+                        continue
+                    }
+                    do {
+                        _ = try await request(.store(StoreRequest(items: part, replicate: false)), to: holder)
+                        stored = true
+                    } catch { lastError = error }
+                }
+                if !stored { throw lastError }
+            }
+        }
+    }
+
+    /// Every item stored under `key`: asks the owner, falling over to the replicas when it does
+    /// not answer (this node's own copy when it is a holder). Throws when no holder answered.
+    public func get(key: RingKey) async throws(TransportError) -> [StoredItem] {
+        var lastError: TransportError = .unreachable("no member holds \(key.hex.prefix(12))…")
+        for holder in replicaSet(of: key) {
+            if holder == url { return store.items(at: key) }
+            do throws(TransportError) {
+                guard case .items(let reply) = try await request(.fetch(FetchRequest(keys: [key])), to: holder) else {
+                    throw .malformedReply("fetch: unexpected reply")
+                }
+                return reply.items
+            } catch { lastError = error }
+        }
+        throw lastError
+    }
+}
