@@ -21,7 +21,7 @@ public actor SearchOwner: OverlayApplication {
     private var lists: [String: (change: UInt64, postings: [Posting])] = [:]
     private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
     private var siteCounts: [String: Int] = [:]
-    private var countedChange: UInt64?
+    private var counted = false
 
     /// `blockedSites` are site URLs or hosts whose postings are refused and never answered.
     public init(network: any SearchNetwork, settings: FederationSettings = .init(), blockedSites: [String] = []) {
@@ -99,7 +99,7 @@ public actor SearchOwner: OverlayApplication {
             items.append(StoredItem(key: .term(published.term), name: name, version: published.version, value: value))
             counts.append(postings.count)
         }
-        recountIfNeeded()
+        countIfNeeded()
         var projected = siteCounts[siteHost] ?? 0
         for (item, count) in zip(items, counts) {
             guard let held = itemCounts[item.id] else { projected += count; continue }
@@ -107,37 +107,38 @@ public actor SearchOwner: OverlayApplication {
         }
         guard projected <= settings.perSiteQuota else { throw SearchError.quotaExceeded(site, settings.perSiteQuota) }
         let stored = try await network.storeLocal(items)
-        recountIfNeeded()
+        // Count what was stored, against the counts as they are now (another request may have
+        // been accepted while the store wrote).
+        let countOf = Dictionary(zip(items.map(\.id), counts), uniquingKeysWith: { a, _ in a })
+        for item in stored {
+            let count = countOf[item.id] ?? 0
+            let old = itemCounts[item.id]
+            guard (old?.version ?? 0) < item.version else { continue }
+            itemCounts[item.id] = (item.version, count)
+            siteCounts[siteHost, default: 0] += count - (old?.count ?? 0)
+        }
         return stored.count
     }
 
-    /// Recomputes postings held per site host when the store changed since the last count
-    /// (replication and anti-entropy write to it too). Item counts are decoded once per version.
-    private func recountIfNeeded() {
-        let change = network.store.changeCount
-        guard change != countedChange else { return }
-        var seen: [ItemID: (version: UInt64, count: Int)] = [:]
-        var perSite: [String: Int] = [:]
-        let whole = KeyRange(after: .zero, upTo: .zero)
-        var after: ItemID?
-        while true {
-            let page = network.store.items(in: whole, after: after, limit: 1000)
-            guard let last = page.last else { break }
-            for item in page where item.name.hasPrefix("site:") {
-                let count: Int
-                if let known = itemCounts[item.id], known.version == item.version { count = known.count }
-                else if item.isTombstone { count = 0 }
-                else { count = (try? SearchCoding.decode(PostingBatch.self, item.value.bytes))?.terms.values.reduce(0) { $0 + $1.count } ?? 0 }
-                seen[item.id] = (item.version, count)
-                let host = CourseDocumentValidation.host(of: String(item.name.dropFirst(5))) ?? item.name
-                perSite[host, default: 0] += count
-            }
-            after = last.id
-            if page.count < 1000 { break }
+    /// Counts postings held per site host once, from the whole store (first publish after
+    /// start); afterwards the counts follow the items this owner accepts. Items that arrive by
+    /// replication or anti-entropy are counted from the next start on: the quota bounds what a
+    /// site publishes here, and a full scan per request would cost more than the request.
+    private func countIfNeeded() {
+        guard !counted else { return }
+        counted = true
+        for item in network.store.items(in: KeyRange(after: .zero, upTo: .zero), after: nil, limit: Int.max)
+        where item.name.hasPrefix("site:") {
+            let count = item.isTombstone ? 0
+                : (try? SearchCoding.decode(PostingBatch.self, item.value.bytes))?.terms.values.reduce(0) { $0 + $1.count } ?? 0
+            itemCounts[item.id] = (item.version, count)
+            siteCounts[Self.host(ofItemNamed: item.name), default: 0] += count
         }
-        itemCounts = seen
-        siteCounts = perSite
-        countedChange = change
+    }
+
+    private static func host(ofItemNamed name: String) -> String {
+        let site = String(name.dropFirst(5))
+        return CourseDocumentValidation.host(of: site) ?? site
     }
 
     /// The site the node at `from` serves, from its ping (cached once learned).
