@@ -42,13 +42,14 @@ enum DemoCommand: Command {
         configuration.startTimeout = .seconds(timeout)
         configuration.logLevel = options.string("log-level") ?? "notice"
         let federation = LocalFederation(configuration)
+        let pushed = campuses.campuses.filter { c in configuration.sites.contains { $0.url == c.url } }.reduce(0) { $0 + $1.courses.count }
         say("Starting \(count) CourseMesh node\(count == 1 ? "" : "s") on 127.0.0.1:\(port)…\(port + count - 1) (logs in \(directory))")
 
         // Start-up races Ctrl-C: an early Ctrl-C cancels it, and every child still stops cleanly.
         let startup = Task { () throws -> DemoPlan.Outcome in
             try await federation.start()
             let up = Double((ContinuousClock.now - started).milliseconds) / 1000
-            say("Nodes up in \(String(format: "%.1f", up)) s; publishing \(campuses.campuses.reduce(0) { $0 + $1.courses.count }) campus courses…")
+            say("Nodes up in \(String(format: "%.1f", up)) s; publishing \(pushed) campus courses…")
             return try await DemoPlan.publish(campuses: campuses, federation: federation, timeout: .seconds(timeout))
         }
         let interrupted = Task { () -> Int32? in
