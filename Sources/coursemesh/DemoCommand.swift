@@ -73,14 +73,14 @@ enum DemoCommand: Command {
         case .success(let result):
             let seconds = Double((ContinuousClock.now - started).milliseconds) / 1000
             let nodes = await federation.nodes
-            let campusCount = min(campuses.campuses.count, max(0, nodes.count - 1))
             let mode: String
             if !(await federation.overlayEnabled) {
                 mode = "standalone nodes (each searches its own campus)"
-            } else if result.campusesFoundFromFirstNode >= campusCount {
-                mode = "one overlay: every node searches all campuses"
+            } else if result.otherCampuses > 0 && result.otherCampusesFoundFromFirstNode == result.otherCampuses {
+                mode = "one overlay: node 0 finds every other campus"
             } else {
-                mode = "one overlay ring; node 0 finds \(result.campusesFoundFromFirstNode) of \(campusCount) campuses (search answers from each node's own courses)"
+                mode = "one overlay ring; node 0 finds \(result.otherCampusesFoundFromFirstNode) of the \(result.otherCampuses) other campuses "
+                    + "(search answers from each node's own courses)"
             }
             for node in nodes {
                 say("  \(node.url)  \(node.site.name.isEmpty ? "bundled Moodle" : node.site.name)")

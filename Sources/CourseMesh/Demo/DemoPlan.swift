@@ -36,8 +36,10 @@ public enum DemoPlan {
         public var courses: Int
         /// Sites with at least one course.
         public var sites: Int
-        /// Campuses whose courses node 0 finds (all of them once search spans the ring; 0 without the overlay).
-        public var campusesFoundFromFirstNode: Int
+        /// Campuses on other nodes than node 0.
+        public var otherCampuses: Int
+        /// Of those, the ones node 0 finds (all once search spans the ring; 0 without the overlay).
+        public var otherCampusesFoundFromFirstNode: Int
         /// A query worth opening first.
         public var exampleQuery: String
     }
@@ -84,7 +86,7 @@ public enum DemoPlan {
         var federated = 0
         if overlay {
             let deadline = ContinuousClock.now + federationGrace
-            for (_, campus) in pairs {
+            for (node, campus) in pairs where node.index != 0 {
                 let left = deadline - ContinuousClock.now
                 if try await waitFound(campus, on: nodes[0], client: client, bound: max(left, .milliseconds(1)), required: false) {
                     federated += 1
@@ -100,7 +102,8 @@ public enum DemoPlan {
             courses += own
             sites += own > 0 ? 1 : 0
         }
-        return Outcome(courses: courses, sites: sites, campusesFoundFromFirstNode: federated,
+        return Outcome(courses: courses, sites: sites, otherCampuses: pairs.filter { $0.0.index != 0 }.count,
+                       otherCampusesFoundFromFirstNode: federated,
                        exampleQuery: "introduction")
     }
 
