@@ -13,7 +13,7 @@ struct SimCommand: Command {
             .value("lookups", "L", default: "10000", help: "lookups from random nodes for random keys"),
             .value("seed", "S", default: "1", help: "seed of every random choice"),
             .value("stale", "F", default: "0", help: "fraction of members missing from each table (0-0.99)"),
-            .value("fail", "K", default: "0", help: "fraction of nodes failing at once before the lookups (0-0.9)"),
+            .value("fail", "K", default: "0", help: "fraction of nodes failing at once before the lookups (0-0.9); the node-level run uses 0.1 when 0"),
             .value("keys", "K", default: "10000", help: "keys placed on R replicas to count holders"),
             .value("replicas", "R", default: "3", help: "replicas per key"),
             .value("loss", "P", default: "0", help: "probability that a message is lost"),

@@ -130,4 +130,15 @@ import Testing
         let p = Self.placement(c, data)
         #expect(p.exact == 40)
     }
+
+    @Test func aRejoinUnderTheIncarnationThatWasDeclaredDeadIsRefused() async throws {
+        var c = try await OverlayTestCluster.ring(6)
+        let victim = c.nodes[2]
+        c.network.kill(victim.url)
+        await c.tick(8)
+        c.nodes.removeAll { $0 === victim }
+        let sameIncarnation = c.makeNode(2, incarnation: 1)
+        await #expect(throws: OverlayError.self) { try await sameIncarnation.join(via: OverlayTestCluster.url(0)) }
+        #expect(await c.nodes[0].memberCount == 5)
+    }
 }

@@ -131,8 +131,12 @@ extension MemoryNetwork: Transport {
 
 /// One node's view of a `MemoryNetwork`: requests carry the sender, so partitions apply.
 public struct MemoryTransport: Transport {
+    /// The network requests go through.
     public let network: MemoryNetwork
+    /// The node these requests come from.
     public let sender: NodeURL
+    /// Delivers `request` to `node` unless it is down, partitioned away from `sender`, or the
+    /// message is lost. `timeout` is not waited for: a lost message fails at once.
     public func send(_ request: OverlayRequest, to node: NodeURL, timeout: Duration) async throws(TransportError) -> OverlayReply {
         try await network.deliver(request, from: sender, to: node)
     }

@@ -82,6 +82,9 @@ extension OverlayNode {
         let reply = await probe(joiner)
         switch admission.callbackReplied(joiner, reply: reply) {
         case .admit(let state)?:
+            if let known = view.state(of: state.id), !known.alive, !state.supersedes(known) {
+                throw .joinRefused("\(joiner) left or failed at incarnation \(known.version); rejoin with a higher one")
+            }
             if view.apply(state) { announce(state) }
             return .ack(AckReply())
         case .refuse(_, let reason)?: throw .joinRefused(reason)

@@ -52,12 +52,27 @@ extension OverlayNode {
             tableMismatch[peer.id] = n
             if n >= configuration.tableRepairAfter {
                 tableMismatch[peer.id] = 0
-                try? await pullMembers(from: peer)
+                if let listed = try? await pullMembers(from: peer) { await checkUnlisted(by: listed, peer: peer) }
             }
         } else {
             tableMismatch[peer.id] = nil
         }
         return reply.member.alive
+    }
+
+    /// Pages carry only alive members, so a death this node missed survives a pull. Members
+    /// this table holds alive but `peer` did not list (at most 8 per repair) are pinged: the
+    /// peer's table is one opinion, a failed ping the second, and the member is declared failed.
+    func checkUnlisted(by listed: Set<RingKey>, peer: NodeURL) async {
+        var unlisted: [MemberState] = []
+        view.walkClockwise(from: url.id, inclusive: false) { m in
+            if m.id != url.id && m.id != peer.id && !listed.contains(m.id), let s = view.state(of: m.id) { unlisted.append(s) }
+            return unlisted.count < 8
+        }
+        for s in unlisted where await probe(s.url) == nil {
+            let dead = MemberState(url: s.url, version: s.version, alive: false)
+            if view.apply(dead) { announce(dead) }
+        }
     }
 
     /// Every 8 periods, pings one remembered dead member that this node now replaces on the
@@ -68,6 +83,7 @@ extension OverlayNode {
         guard periods % 8 == 0 else { return }
         guard let i = recentlyDead.firstIndex(where: { view.successor(of: $0.state.id) == url }) else { return }
         var entry = recentlyDead.remove(at: i)
+        deadIDs.remove(entry.state.id)
         guard view.state(of: entry.state.id)?.alive != true else { return }
         entry.attempts += 1
         let dead = view.state(of: entry.state.id) ?? entry.state
@@ -76,7 +92,7 @@ extension OverlayNode {
             learn([reply.member] + reply.events)
             if reply.member.alive && view.contains(dead.id) { announce(reply.member); return }
         }
-        if entry.attempts < Self.deadProbeAttempts { recentlyDead.append(entry) }
+        if entry.attempts < Self.deadProbeAttempts && deadIDs.insert(entry.state.id).inserted { recentlyDead.append(entry) }
     }
 
     /// Probes of one dead member before it is forgotten (16 × 8 periods ≈ 2 minutes at 1 s).

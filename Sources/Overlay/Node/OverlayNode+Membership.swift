@@ -25,8 +25,10 @@ extension OverlayNode {
         phase = .member
     }
 
-    /// Pulls every page of `peer`'s member list and applies it.
-    func pullMembers(from peer: NodeURL) async throws(TransportError) {
+    /// Pulls every page of `peer`'s member list and applies it; returns the ids it listed.
+    @discardableResult
+    func pullMembers(from peer: NodeURL) async throws(TransportError) -> Set<RingKey> {
+        var listed: Set<RingKey> = []
         var cursor: RingKey?
         var pages = 0
         repeat {
@@ -34,10 +36,14 @@ extension OverlayNode {
             guard case .members(let reply) = try await request(.members(page), to: peer) else {
                 throw .malformedReply("members: unexpected reply")
             }
-            for m in reply.members where m.id != url.id { view.apply(m) }
+            for m in reply.members {
+                listed.insert(m.id)
+                if m.id != url.id { view.apply(m) }
+            }
             cursor = reply.next
             pages += 1
         } while cursor != nil && pages < 10_000
+        return listed
     }
 
     /// Copies the items of this node's held range from its successor, paged by `ItemID`
@@ -83,6 +89,7 @@ extension OverlayNode {
         me = gone
         phase = .left
         gossip = []
+        gossipIDs = []
         outbox = []
     }
 
@@ -104,7 +111,7 @@ extension OverlayNode {
             }
             if view.apply(s) {
                 changed.append(s)
-                if !s.alive { remember(dead: s) } else { recentlyDead.removeAll { $0.state.id == s.id } }
+                if !s.alive { remember(dead: s) } else if deadIDs.remove(s.id) != nil { recentlyDead.removeAll { $0.state.id == s.id } }
             }
         }
         for s in changed { enqueueGossip(s) }
@@ -129,15 +136,16 @@ extension OverlayNode {
         }
     }
 
+    // The sets spare a scan of the queues for every event when many members fail at once.
     func enqueueGossip(_ state: MemberState) {
-        gossip.removeAll { $0.state.id == state.id }
+        if !gossipIDs.insert(state.id).inserted { gossip.removeAll { $0.state.id == state.id } }
         gossip.append((state, configuration.piggybackTransmissions))
     }
 
     func remember(dead: MemberState) {
-        recentlyDead.removeAll { $0.state.id == dead.id }
+        if !deadIDs.insert(dead.id).inserted { recentlyDead.removeAll { $0.state.id == dead.id } }
         recentlyDead.append((dead, 0))
-        if recentlyDead.count > 256 { recentlyDead.removeFirst() }
+        if recentlyDead.count > 256 { deadIDs.remove(recentlyDead.removeFirst().state.id) }
     }
 
     /// Up to `piggybackPerMessage` events for one outgoing ping or pong, each sent a bounded number of times.
@@ -148,6 +156,7 @@ extension OverlayNode {
         for i in 0..<n { gossip[i].left -= 1 }
         // Sent ones go to the back so every queued event gets its turn.
         let sent = gossip.prefix(n).filter { $0.left > 0 }
+        for e in gossip.prefix(n) where e.left <= 0 { gossipIDs.remove(e.state.id) }
         gossip.removeFirst(n)
         gossip.append(contentsOf: sent)
         return out

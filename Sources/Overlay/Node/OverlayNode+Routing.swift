@@ -60,35 +60,38 @@ extension OverlayNode {
         }
     }
 
-    /// Stores each item on its R holders by this node's table (owner and replicas, each sent
-    /// directly, one request per holder). Succeeds when every item reached at least one live
-    /// holder (anti-entropy completes the others); else throws the last `TransportError`.
+    /// Stores each item on its R holders by this node's table (owner and replicas), batched:
+    /// one request per holder node (per `WireLimits.maxItemsPerMessage` items), never one per
+    /// item. Succeeds when every item reached at least one live holder (anti-entropy completes
+    /// the others); otherwise throws the last `TransportError`.
     public func put(_ items: [StoredItem]) async throws(TransportError) {
-        var groups: [(holders: [NodeURL], items: [StoredItem])] = []
-        for item in items {
-            let holders = replicaSet(of: item.key)
-            if let i = groups.firstIndex(where: { $0.holders == holders }) { groups[i].items.append(item) } else { groups.append((holders, [item])) }
-        }
-        var lastError: TransportError = .unreachable("no member holds these keys")
-        for group in groups {
-            for chunk in stride(from: 0, to: group.items.count, by: WireLimits.maxItemsPerMessage) {
-                let part = Array(group.items[chunk..<min(group.items.count, chunk + WireLimits.maxItemsPerMessage)])
-                var stored = false
-                for holder in group.holders {
-                    if holder == url {
-                        do { _ = try await store.put(part); stored = true } catch {
-                            lastError = .rejected(status: 500, code: "store_failed", message: "local store: \(error)")
-                        }
-                        continue
-                    }
-                    do {
-                        _ = try await request(.store(StoreRequest(items: part, replicate: false)), to: holder)
-                        stored = true
-                    } catch { lastError = error }
-                }
-                if !stored { throw lastError }
+        var order: [NodeURL] = []
+        var batches: [NodeURL: [Int]] = [:]
+        for (i, item) in items.enumerated() {
+            for holder in replicaSet(of: item.key) {
+                if batches[holder] == nil { order.append(holder) }
+                batches[holder, default: []].append(i)
             }
         }
+        var reached = Array(repeating: false, count: items.count)
+        var lastError: TransportError = .unreachable("no member holds these keys")
+        for holder in order {
+            let indices = batches[holder]!
+            for chunk in stride(from: 0, to: indices.count, by: WireLimits.maxItemsPerMessage) {
+                let part = Array(indices[chunk..<min(indices.count, chunk + WireLimits.maxItemsPerMessage)])
+                do throws(TransportError) {
+                    if holder == url {
+                        do { _ = try await store.put(part.map { items[$0] }) } catch {
+                            throw .rejected(status: 500, code: "store_failed", message: "local store: \(error)")
+                        }
+                    } else {
+                        _ = try await request(.store(StoreRequest(items: part.map { items[$0] }, replicate: false)), to: holder)
+                    }
+                    for i in part { reached[i] = true }
+                } catch { lastError = error }
+            }
+        }
+        if reached.contains(false) { throw lastError }
     }
 
     /// Every item stored under `key`: asks the owner, falling over to the replicas when it does

@@ -28,12 +28,16 @@ public actor OverlayNode {
     var admission = JoinAdmission()
     /// Events still to piggyback, oldest first, with the transmissions left.
     var gossip: [(state: MemberState, left: Int)] = []
+    /// Ids queued in `gossip`.
+    var gossipIDs: Set<RingKey> = []
     /// Events waiting to go down the dissemination tree at the next tick, per child.
     var outbox: [(child: NodeURL, limit: RingKey, events: [MemberState])] = []
     /// Pings in a row that showed each neighbour's table digest differing from ours.
     var tableMismatch: [RingKey: Int] = [:]
     /// Members recently declared dead, pinged now and then so a healed partition reunites.
     var recentlyDead: [(state: MemberState, attempts: Int)] = []
+    /// Ids listed in `recentlyDead`.
+    var deadIDs: Set<RingKey> = []
     var periods: UInt64 = 0
     /// What anti-entropy last synchronized: the owned range, its holders, the store's change count.
     var lastSync: (range: KeyRange, holders: [NodeURL], changes: UInt64, period: UInt64)?

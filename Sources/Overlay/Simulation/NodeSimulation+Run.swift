@@ -152,16 +152,15 @@ public enum NodeSimulation {
             return (0..<min(o.replicas, liveIDs.count)).map { liveNodes[(lo + $0) % liveIDs.count] }
         }
         let holders = items.map { trueHolders($0.key) }
-        report.itemsWithoutLiveHolder = items.indices.filter { i in
-            !liveNodes.contains { !$0.store.items(at: items[i].key).isEmpty }
-        }.count
+        let survivors = items.indices.filter { i in liveNodes.contains { !$0.store.items(at: items[i].key).isEmpty } }
+        report.itemsWithoutLiveHolder = items.count - survivors.count
         let liveCount = liveNodes.count
         var tablesDone: Int?
         var period = 0
         report.replicationRestoredAfterPeriods = await ring.ticks(until: o.maxPeriods) {
             defer { period += 1 }
             if tablesDone == nil, await ring.everyTable({ await $0.memberCount == liveCount }) { tablesDone = period }
-            return items.indices.allSatisfy { i in holders[i].allSatisfy { !$0.store.items(at: items[i].key).isEmpty } }
+            return survivors.allSatisfy { i in holders[i].allSatisfy { !$0.store.items(at: items[i].key).isEmpty } }
         }
         if tablesDone == nil {
             tablesDone = await ring.ticks(until: o.maxPeriods) { await ring.everyTable { await $0.memberCount == liveCount } }

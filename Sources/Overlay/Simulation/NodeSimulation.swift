@@ -52,7 +52,7 @@ public struct NodeSimReport: Sendable, Codable, Equatable {
     /// Mass failure of `fail`·N nodes at once.
     public var failedNodes: Int
     public var itemsWithoutLiveHolder: Int
-    /// Periods until every item was again on all R of its true live holders.
+    /// Periods until every item that kept a live holder was again on all R of its true live holders.
     public var replicationRestoredAfterPeriods: Int?
     /// Periods until every table listed exactly the live members after the mass failure.
     public var tablesConvergedAfterFailurePeriods: Int?
