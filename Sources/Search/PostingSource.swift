@@ -8,6 +8,31 @@ public protocol PostingSource: Sendable {
     func postings(term: String, candidates: CandidateFilter?) async throws -> [Posting]
     /// N and average field lengths over the whole collection.
     func statistics() async throws -> CollectionStatistics
+    /// Document frequencies of several terms at once (a distributed source asks their owners
+    /// in parallel). The default asks `documentFrequency(term:)` term by term.
+    func documentFrequencies(terms: [String]) async throws -> [String: Int]
+    /// The postings of several terms at once, each restricted like `postings(term:candidates:)`.
+    /// The default asks term by term.
+    func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]]
+    /// Terms no holder answered for so far (their lists were taken as empty), sorted. Always
+    /// empty for a local index; a distributed source is made per query, so this is the query's.
+    func unansweredTerms() -> [String]
+}
+
+extension PostingSource {
+    public func documentFrequencies(terms: [String]) async throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for term in terms { out[term] = try await documentFrequency(term: term) }
+        return out
+    }
+
+    public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {
+        var out: [String: [Posting]] = [:]
+        for term in terms { out[term] = try await postings(term: term, candidates: candidates) }
+        return out
+    }
+
+    public func unansweredTerms() -> [String] { [] }
 }
 
 /// An in-memory index over all postings of a set of documents: the single-node reference that

@@ -36,14 +36,17 @@ public struct SearchEngine: Sendable {
         }
         let query = try QueryParser.parse(request.query)
         let ranked = try await evaluate(query)
-        return ResultAssembler.response(for: request, query: query, ranked: ranked)
+        var response = ResultAssembler.response(for: request, query: query, ranked: ranked)
+        response.missingTerms = source.unansweredTerms()
+        response.partial = !response.missingTerms.isEmpty
+        return response
     }
 
     /// The full ranked list for `query`, best first.
     public func evaluate(_ query: ParsedQuery) async throws -> [RankedDocument] {
-        var frequencies: [String: Int] = [:]
-        for term in query.allTerms { frequencies[term] = try await source.documentFrequency(term: term) }
-        let statistics = try await source.statistics()
+        async let statisticsFetch = source.statistics()
+        let frequencies = try await source.documentFrequencies(terms: query.allTerms.sorted())
+        let statistics = try await statisticsFetch
         let plan = QueryPlan.make(query: query, documentFrequencies: frequencies)
         var fetched = FetchedPostings()
         var candidates: Set<String>?
@@ -51,8 +54,8 @@ public struct SearchEngine: Sendable {
             let clause = query.clauses[index]
             let filter = candidates.map { QueryPlan.candidateFilter(for: $0) }
             let exact = candidates
-            for term in Set(clause.flatMap { $0.words.flatMap(\.distinctTerms) }).sorted() {
-                let postings = try await source.postings(term: term, candidates: filter)
+            let terms = Set(clause.flatMap { $0.words.flatMap(\.distinctTerms) }).sorted()
+            for (_, postings) in try await source.postings(terms: terms, candidates: filter).sorted(by: { $0.key < $1.key }) {
                 fetched.add(postings) { exact?.contains($0) ?? true }
             }
             let pool = candidates ?? Set(fetched.documents.keys)
@@ -67,8 +70,9 @@ public struct SearchEngine: Sendable {
         if !query.excluded.isEmpty, !result.isEmpty {
             let filter = QueryPlan.candidateFilter(for: result)
             let exact = result
-            for term in Set(query.excluded.flatMap { $0.words.flatMap(\.distinctTerms) }).sorted() {
-                fetched.add(try await source.postings(term: term, candidates: filter)) { exact.contains($0) }
+            let terms = Set(query.excluded.flatMap { $0.words.flatMap(\.distinctTerms) }).sorted()
+            for (_, postings) in try await source.postings(terms: terms, candidates: filter).sorted(by: { $0.key < $1.key }) {
+                fetched.add(postings) { exact.contains($0) }
             }
             for unit in query.excluded {
                 result.subtract(QueryEvaluator.matching([unit], ids: result, fetched: fetched))

@@ -1,0 +1,116 @@
+import MeshCore
+import Overlay
+import Synchronization
+
+/// Traffic and coverage of one query over the overlay.
+public struct QueryTraffic: Hashable, Sendable {
+    /// Requests sent to term holders.
+    public var requests = 0
+    /// Distinct nodes asked.
+    public var nodesAsked = 0
+    /// Request payload bytes sent plus reply bytes received.
+    public var bytesMoved = 0
+}
+
+/// A `PostingSource` over the term holders of the overlay, made per query.
+///
+/// Each batch of terms is grouped by owner (first of the term's replica set) and the owners are
+/// asked in parallel, one request each; terms whose owner fails (timeout, unreachable, refusal)
+/// are asked of their next replica, and so on through the replica set. Terms no holder answered
+/// count as empty and are reported by `unansweredTerms()`, so the response says `partial`.
+/// Timeouts are the network's (`SearchNetwork.send` gives up after its request timeout).
+/// Collection statistics come from the `statistics` closure (the node passes the rollup's
+/// global aggregate, or its documented fallback). Thread-safe.
+public final class OverlayPostingSource: PostingSource {
+    private let network: any SearchNetwork
+    private let statisticsProvider: @Sendable () async throws -> CollectionStatistics
+    private struct State {
+        var unanswered = Set<String>()
+        var traffic = QueryTraffic()
+        var asked = Set<NodeURL>()
+    }
+    private let state = Mutex(State())
+
+    public init(network: any SearchNetwork, statistics: @escaping @Sendable () async throws -> CollectionStatistics) {
+        self.network = network
+        self.statisticsProvider = statistics
+    }
+
+    /// What this source has sent and received so far.
+    public var traffic: QueryTraffic { state.withLock { $0.traffic } }
+
+    public func unansweredTerms() -> [String] { state.withLock { $0.unanswered.sorted() } }
+
+    public func statistics() async throws -> CollectionStatistics { try await statisticsProvider() }
+
+    public func documentFrequency(term: String) async throws -> Int {
+        try await documentFrequencies(terms: [term])[term] ?? 0
+    }
+
+    public func postings(term: String, candidates: CandidateFilter?) async throws -> [Posting] {
+        try await postings(terms: [term], candidates: candidates)[term] ?? []
+    }
+
+    public func documentFrequencies(terms: [String]) async throws -> [String: Int] {
+        let answers = await ask(terms: terms, message: { .frequencies(terms: $0) }) { bytes in
+            try SearchCoding.decode(FrequenciesReply.self, bytes).frequencies
+        }
+        return answers.mapValues { $0 ?? 0 }
+    }
+
+    public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {
+        let answers = await ask(terms: terms, message: { .postings(terms: $0, candidates: candidates) }) { bytes in
+            let batch = try SearchCoding.decode(PostingBatch.self, bytes)
+            return Dictionary(grouping: batch.postings, by: \.term)
+        }
+        return answers.mapValues { $0 ?? [] }
+    }
+
+    /// Asks every term's holders, owner first, in rounds: each round sends one request per node
+    /// for the terms still unanswered whose holder at that rank it is, all nodes in parallel.
+    /// Returns an entry for every answered term (nil value when the holder had nothing for it).
+    private func ask<Answer: Sendable>(terms: [String], message: @escaping @Sendable ([String]) -> SearchMessage,
+                                       decode: @escaping @Sendable ([UInt8]) throws -> [String: Answer]) async -> [String: Answer?] {
+        var holders: [String: [NodeURL]] = [:]
+        for term in Set(terms) { holders[term] = await network.replicaSet(of: .term(term)) }
+        var pending = Set(terms)
+        var answers: [String: Answer?] = [:]
+        let rounds = holders.values.map(\.count).max() ?? 0
+        let network = network
+        for rank in 0..<rounds where !pending.isEmpty {
+            let groups = QueryPlan.requestsByOwner(terms: pending.filter { holders[$0]!.count > rank }.sorted()) { holders[$0]![rank] }
+            let results = await withTaskGroup(of: (NodeURL, [String], [String: Answer]?, Int).self) { group in
+                for (node, group_terms) in groups {
+                    let payload = message(group_terms).bytes
+                    group.addTask {
+                        do {
+                            let reply = try await network.send(to: node, app: FederationSettings.applicationName, payload: payload)
+                            return (node, group_terms, try decode(reply), payload.count + reply.count)
+                        } catch {
+                            return (node, group_terms, nil, payload.count)
+                        }
+                    }
+                }
+                var out: [(NodeURL, [String], [String: Answer]?, Int)] = []
+                for await result in group { out.append(result) }
+                return out
+            }
+            for (node, asked, reply, bytes) in results {
+                state.withLock {
+                    $0.traffic.requests += 1
+                    $0.traffic.bytesMoved += bytes
+                    $0.asked.insert(node)
+                    $0.traffic.nodesAsked = $0.asked.count
+                }
+                guard let reply else { continue }
+                for term in asked {
+                    answers[term] = .some(reply[term])
+                    pending.remove(term)
+                }
+            }
+        }
+        let missing = pending
+        state.withLock { $0.unanswered.formUnion(missing) }
+        return answers
+    }
+}

@@ -1,0 +1,60 @@
+import MeshCore
+import Overlay
+
+/// What the distributed index needs from the overlay, and nothing more: who holds a key, a
+/// direct message to one node, this node's own item store, and a ping that tells which site a
+/// node serves. `OverlayNode` conforms in the node layer; tests use an in-memory double.
+/// Implementations are thread-safe; every remote call gives up after the implementation's own
+/// request timeout (`OverlayConfiguration.requestTimeout` for `OverlayNode`), so the search layer
+/// never reads a clock or sleeps.
+public protocol SearchNetwork: Sendable {
+    /// This node's URL.
+    var url: NodeURL { get }
+    /// This node's item store (what `storeLocal` writes; read directly by term holders).
+    var store: any KeyValueStore { get }
+    /// The nodes holding `key`, owner first (R entries when the ring has R members or more).
+    func replicaSet(of key: RingKey) async -> [NodeURL]
+    /// Sends `payload` to application `app` on node `to`; throws on timeout, unreachable node
+    /// or a refusal (`TransportError.rejected` carries the remote `ServiceError`).
+    func send(to: NodeURL, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8]
+    /// Stores items in this node's store only (durable on return); returns those stored.
+    func storeLocal(_ items: [StoredItem]) async throws -> [StoredItem]
+    /// One ping to `url`: its reply (with the site it serves), nil when it did not answer.
+    func probe(_ url: NodeURL) async -> PingReply?
+}
+
+/// Named settings of the distributed index, with their defaults.
+public struct FederationSettings: Sendable, Hashable {
+    /// The overlay application name search messages use (default "search").
+    public static let applicationName = "search"
+    /// Largest publish request a publisher builds, in bytes; a holder's items are split over
+    /// more requests only past this (default 1,000,000, under the overlay's 1 MiB payload limit).
+    public var maxPublishBytes = 1_000_000
+    /// Most postings one site may have held on one node, over all terms (default 2,000,000).
+    public var perSiteQuota = 2_000_000
+    /// Candidate sets larger than this travel as a Bloom filter (default 256 ids).
+    public var bloomThreshold = 256
+
+    public init() {}
+}
+
+extension SearchError {
+    static func malformedMessage(_ detail: String) -> SearchError {
+        SearchError(status: 400, code: "bad_search_message",
+                    message: "The search message could not be read (\(detail)); send a message of the documented shape.")
+    }
+    static func originMismatch(_ detail: String) -> SearchError {
+        SearchError(status: 403, code: "origin_mismatch",
+                    message: "Postings refused: \(detail). A node may only publish courses of the site it serves.")
+    }
+    static func siteBlocked(_ site: String) -> SearchError {
+        SearchError(status: 403, code: "site_blocked", message: "This node does not accept postings from \(site).")
+    }
+    static func quotaExceeded(_ site: String, _ quota: Int) -> SearchError {
+        SearchError(status: 429, code: "site_quota_exceeded",
+                    message: "Postings refused: \(site) would hold more than \(quota) postings on this node. Publish fewer terms.")
+    }
+}
+
+/// The item name under which one site's postings for a term are kept: `"site:" + site URL`.
+public func postingItemName(site: String) -> String { "site:" + site }

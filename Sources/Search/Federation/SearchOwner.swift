@@ -1,0 +1,154 @@
+import MeshCore
+import Overlay
+
+/// The holder side of the distributed index, registered as overlay application "search".
+///
+/// Publishing: accepts a site's items only from the node serving that site (origin binding:
+/// the publisher's `/overlay/v1/ping` must name a site with the same host as the items' site,
+/// and every course URL must be on that host), refuses blocked sites and sites past their
+/// quota, and stores accepted items through `storeLocal`, so the overlay's replication and
+/// anti-entropy carry them; the reply is sent only after the store made them durable.
+/// Querying: document frequencies and (candidate-restricted) postings from the items held.
+/// An actor: state (caches, block list) is serialized; store reads never block.
+///
+/// Origin binding trusts that the node at the `from` URL is the sender; a node that lies about
+/// `from` can only publish for the site that URL's node serves.
+public actor SearchOwner: OverlayApplication {
+    private let network: any SearchNetwork
+    private let settings: FederationSettings
+    private var blockedHosts: Set<String>
+    private var originCache: [String: String] = [:]
+    private var lists: [String: (change: UInt64, postings: [Posting])] = [:]
+    private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
+    private var siteCounts: [String: Int] = [:]
+    private var counted = false
+
+    /// `blockedSites` are site URLs or hosts whose postings are refused and never answered.
+    public init(network: any SearchNetwork, settings: FederationSettings = .init(), blockedSites: [String] = []) {
+        self.network = network
+        self.settings = settings
+        self.blockedHosts = Set(blockedSites.map { CourseDocumentValidation.host(of: $0) ?? $0.lowercased() })
+    }
+
+    /// Adds a site (URL or host) to the block list: its postings are refused from now on and
+    /// left out of answers.
+    public func block(site: String) {
+        blockedHosts.insert(CourseDocumentValidation.host(of: site) ?? site.lowercased())
+        lists = [:]
+    }
+
+    public func receive(_ payload: [UInt8], key: RingKey?) async throws -> [UInt8] {
+        switch try SearchMessage.decode(payload) {
+        case let .publish(from, site, documents, terms):
+            return SearchCoding.encode(PublishReply(stored: try await accept(from: from, site: site, documents: documents, terms: terms)))
+        case let .frequencies(terms):
+            return SearchCoding.encode(FrequenciesReply(frequencies: Dictionary(terms.map { ($0, list(of: $0).count) },
+                                                                               uniquingKeysWith: { a, _ in a })))
+        case let .postings(terms, candidates):
+            var out: [Posting] = []
+            for term in Set(terms).sorted() {
+                let held = list(of: term)
+                out += candidates.map { filter in held.filter { filter.contains($0.document.id) } } ?? held
+            }
+            return SearchCoding.encode(PostingBatch(postings: out))
+        }
+    }
+
+    /// The live (non-tombstone, non-blocked) postings of `term` held here, decoded once per
+    /// store change.
+    func list(of term: String) -> [Posting] {
+        let change = network.store.changeCount
+        if let cached = lists[term], cached.change == change { return cached.postings }
+        var postings: [Posting] = []
+        for item in network.store.items(at: .term(term)) where !item.isTombstone && item.name.hasPrefix("site:") {
+            let site = String(item.name.dropFirst(5))
+            guard !blockedHosts.contains(CourseDocumentValidation.host(of: site) ?? site),
+                  let batch = try? SearchCoding.decode(PostingBatch.self, item.value.bytes) else { continue }
+            postings += batch.postings.filter { $0.term == term }
+        }
+        postings.sort { $0.document.id < $1.document.id }
+        if lists.count > 4096 { lists = [:] }
+        lists[term] = (change, postings)
+        return postings
+    }
+
+    private func accept(from: String, site: String, documents: [DocumentInfo], terms: [PublishedTerm]) async throws -> Int {
+        guard let siteHost = CourseDocumentValidation.host(of: site) else {
+            throw SearchError.originMismatch("the site \(site) is not an http(s) URL")
+        }
+        guard !blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
+        let servedSite = try await origin(of: from)
+        guard CourseDocumentValidation.host(of: servedSite) == siteHost else {
+            throw SearchError.originMismatch("the publishing node serves \(servedSite), not \(site)")
+        }
+        for doc in documents where CourseDocumentValidation.host(of: doc.url) != siteHost
+            || CourseDocumentValidation.host(of: doc.siteURL) != siteHost {
+            throw SearchError.originMismatch("the course \(doc.url) is not on \(siteHost)")
+        }
+        let name = postingItemName(site: site)
+        var items: [StoredItem] = []
+        var counts: [Int] = []
+        for published in terms {
+            guard published.entries.allSatisfy({ documents.indices.contains($0.doc) }) else {
+                throw SearchError.malformedMessage("an entry of term \(published.term) points outside the documents")
+            }
+            let postings = published.entries.map {
+                Posting(term: published.term, document: documents[$0.doc], occurrence: $0.occurrence)
+            }
+            let value = postings.isEmpty ? [] : SearchCoding.encode(PostingBatch(postings: postings))
+            items.append(StoredItem(key: .term(published.term), name: name, version: published.version, value: value))
+            counts.append(postings.count)
+        }
+        countIfNeeded()
+        var projected = siteCounts[siteHost] ?? 0
+        for (item, count) in zip(items, counts) {
+            guard let held = itemCounts[item.id] else { projected += count; continue }
+            if held.version < item.version { projected += count - held.count }
+        }
+        guard projected <= settings.perSiteQuota else { throw SearchError.quotaExceeded(site, settings.perSiteQuota) }
+        let stored = try await network.storeLocal(items)
+        // Count what was stored, against the counts as they are now (another request may have
+        // been accepted while the store wrote).
+        let countOf = Dictionary(zip(items.map(\.id), counts), uniquingKeysWith: { a, _ in a })
+        for item in stored {
+            let count = countOf[item.id] ?? 0
+            let old = itemCounts[item.id]
+            guard (old?.version ?? 0) < item.version else { continue }
+            itemCounts[item.id] = (item.version, count)
+            siteCounts[siteHost, default: 0] += count - (old?.count ?? 0)
+        }
+        return stored.count
+    }
+
+    /// Counts postings held per site host once, from the whole store (first publish after
+    /// start); afterwards the counts follow the items this owner accepts. Items that arrive by
+    /// replication or anti-entropy are counted from the next start on: the quota bounds what a
+    /// site publishes here, and a full scan per request would cost more than the request.
+    private func countIfNeeded() {
+        guard !counted else { return }
+        counted = true
+        for item in network.store.items(in: KeyRange(after: .zero, upTo: .zero), after: nil, limit: Int.max)
+        where item.name.hasPrefix("site:") {
+            let count = item.isTombstone ? 0
+                : (try? SearchCoding.decode(PostingBatch.self, item.value.bytes))?.terms.values.reduce(0) { $0 + $1.count } ?? 0
+            itemCounts[item.id] = (item.version, count)
+            siteCounts[Self.host(ofItemNamed: item.name), default: 0] += count
+        }
+    }
+
+    private static func host(ofItemNamed name: String) -> String {
+        let site = String(name.dropFirst(5))
+        return CourseDocumentValidation.host(of: site) ?? site
+    }
+
+    /// The site the node at `from` serves, from its ping (cached once learned).
+    private func origin(of from: String) async throws -> String {
+        if let known = originCache[from] { return known }
+        guard let url = try? NodeURL(from) else { throw SearchError.originMismatch("\(from) is not a node URL") }
+        guard let reply = await network.probe(url), let site = reply.site else {
+            throw SearchError.originMismatch("the publishing node \(from) did not answer a ping with its site")
+        }
+        originCache[from] = site
+        return site
+    }
+}

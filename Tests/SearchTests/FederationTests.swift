@@ -1,0 +1,191 @@
+import MeshCore
+import Overlay
+import Testing
+@testable import Search
+
+/// Publishing, holding and querying postings over several nodes of an in-memory ring.
+@Suite struct FederationTests {
+    static let alpha = SiteInfo(url: "https://alpha.example", name: "Alpha", country: "ES", language: "en")
+    static let beta = SiteInfo(url: "https://beta.example", name: "Beta", country: "IT", language: "en")
+
+    /// Five nodes; the first two serve the sites alpha and beta.
+    func ring(settings: FederationSettings = .init(), blocked: [String] = []) -> FederationHub {
+        let hub = FederationHub()
+        hub.add("http://127.0.0.1:7001", site: Self.alpha.url, settings: settings, blocked: blocked)
+        hub.add("http://127.0.0.1:7002", site: Self.beta.url, settings: settings, blocked: blocked)
+        for port in 7003...7005 { hub.add("http://127.0.0.1:\(port)", site: "https://other\(port).example", settings: settings, blocked: blocked) }
+        return hub
+    }
+
+    func publisher(_ hub: FederationHub, node: Int, site: SiteInfo, ledger: any PublicationLedger = MemoryPublicationLedger()) -> SearchPublisher {
+        SearchPublisher(site: site, network: hub.nodes[node], ledger: ledger)
+    }
+
+    func postings(_ docs: [CourseDocument], site: SiteInfo) -> [Posting] {
+        docs.flatMap { DocumentIndexer.postings(for: $0, site: site) }
+    }
+
+    func search(_ hub: FederationHub, _ query: String, via node: Int = 4, statistics: CollectionStatistics? = nil) async throws -> SearchResponse {
+        let stats = statistics ?? CollectionStatistics(documentCount: 10, averageFieldLengths: [3, 1, 1, 5, 0])
+        let source = OverlayPostingSource(network: hub.nodes[node]) { stats }
+        return try await SearchEngine(source: source).search(SearchRequest(query: query))
+    }
+
+    let alphaDocs = [course(1, site: alpha, title: "Astronomy for beginners", summary: "Stars and planets"),
+                     course(2, site: alpha, title: "Organic chemistry", summary: "Carbon compounds and stars")]
+    let betaDocs = [course(7, site: beta, title: "Astronomy and astrophysics", summary: "Galaxies")]
+
+    @Test func publishedPostingsAnswerLikeOneIndex() async throws {
+        let hub = ring()
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        let reference = LocalIndex()
+        for doc in alphaDocs { await reference.add(doc, site: Self.alpha) }
+        for doc in betaDocs { await reference.add(doc, site: Self.beta) }
+        let stats = await reference.statistics()
+        for query in ["astronomy", "stars", "astronomy stars", "\"organic chemistry\"", "astronomy -galaxies", "carbon OR galaxies"] {
+            let federated = try await search(hub, query, statistics: stats)
+            let local = try await SearchEngine(source: reference).search(SearchRequest(query: query))
+            #expect(federated.hits.map(\.id) == local.hits.map(\.id), "\(query)")
+            #expect(federated.hits.map(\.score) == local.hits.map(\.score), "\(query)")
+            #expect(!federated.partial)
+        }
+    }
+
+    @Test func oneRequestPerHolderPerPublish() async throws {
+        let hub = ring()
+        let report = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        #expect(report.termsChanged > 5)
+        #expect(report.requests == report.holdersTouched)
+        let sent = hub.requestLog.filter { $0.from == hub.nodes[0].url }
+        #expect(sent.count == report.requests)
+        #expect(Set(sent.map(\.to)).count == sent.count, "no holder gets two requests")
+        #expect(report.failedHolders.isEmpty)
+    }
+
+    @Test func unchangedRepublishSendsNothingEvenAfterRestart() async throws {
+        let hub = ring()
+        let ledger = MemoryPublicationLedger()
+        let all = postings(alphaDocs, site: Self.alpha)
+        _ = try await publisher(hub, node: 0, site: Self.alpha, ledger: ledger).publish(all)
+        let before = hub.requestLog.count
+        let again = try await publisher(hub, node: 0, site: Self.alpha, ledger: ledger).publish(all.reversed())
+        #expect(again.requests == 0 && again.termsChanged == 0 && again.termsRetracted == 0)
+        #expect(hub.requestLog.count == before)
+    }
+
+    @Test func updatedCourseRetractsItsOldPostings() async throws {
+        let hub = ring()
+        let publisher = publisher(hub, node: 0, site: Self.alpha)
+        _ = try await publisher.publish(postings(alphaDocs, site: Self.alpha))
+        #expect(try await search(hub, "astronomy").total == 1)
+        let updated = [course(1, site: Self.alpha, title: "Geology for beginners", summary: "Rocks"), alphaDocs[1]]
+        let report = try await publisher.publish(postings(updated, site: Self.alpha))
+        #expect(report.termsRetracted >= 2) // astronomy, planet
+        #expect(try await search(hub, "astronomy").total == 0)
+        #expect(try await search(hub, "geology").hits.map(\.title) == ["Geology for beginners"])
+        // "beginners" is kept but changed (new document info): one new version, same term.
+        #expect(try await search(hub, "beginners").hits.map(\.title) == ["Geology for beginners"])
+    }
+
+    @Test func removedCourseLeavesTombstonesAtItsHolders() async throws {
+        let hub = ring()
+        let publisher = publisher(hub, node: 0, site: Self.alpha)
+        _ = try await publisher.publish(postings(alphaDocs, site: Self.alpha))
+        _ = try await publisher.publish(postings([alphaDocs[1]], site: Self.alpha))
+        #expect(try await search(hub, "planets").total == 0)
+        let holders = hub.replicaSet(of: .term("planet"))
+        #expect(holders.count == 3)
+        for holder in holders {
+            let node = hub.nodes.first { $0.url == holder }!
+            let items = node.store.items(at: .term("planet"))
+            #expect(items.count == 1 && items[0].isTombstone && items[0].name == "site:" + Self.alpha.url)
+        }
+    }
+
+    @Test func holdersRefusePostingsForAnotherSitesHost() async throws {
+        let hub = ring()
+        // Node 1 serves beta but publishes alpha's courses.
+        let report = try await publisher(hub, node: 1, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        #expect(report.failedHolders.count == report.holdersTouched && report.holdersTouched > 0)
+        for node in hub.nodes { #expect(node.store.count == 0) }
+        let second = try await publisher(hub, node: 1, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        #expect(second.requests > 0, "refused items are not remembered as published")
+    }
+
+    @Test func holdersRefuseCoursesOffTheSitesHost() async throws {
+        let hub = ring()
+        let stray = CourseDocument(courseID: 9, url: "https://elsewhere.example/course/view.php?id=9", fullName: "Stray astronomy",
+                                   shortName: "", summary: "", categoryPath: [], tags: [], language: "", format: "topics",
+                                   startDate: nil, endDate: nil, timeModified: 0, openEnrolment: true, enrolledCount: 0, modules: [])
+        let report = try await publisher(hub, node: 0, site: Self.alpha).publish(postings([stray], site: Self.alpha))
+        #expect(report.failedHolders.count == report.holdersTouched)
+        for node in hub.nodes { #expect(node.store.count == 0) }
+    }
+
+    @Test func siteOverItsQuotaIsRefused() async throws {
+        var settings = FederationSettings()
+        settings.perSiteQuota = 3
+        let hub = ring(settings: settings)
+        let report = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        #expect(!report.failedHolders.isEmpty)
+        do {
+            _ = try await hub.owner(hub.nodes[2].url).receive(
+                SearchMessage.publish(from: hub.nodes[0].url.string, site: Self.alpha.url, documents: [], terms: []).bytes, key: nil)
+        } catch { Issue.record("an empty publish stays within the quota: \(error)") }
+        let many = (0..<4).map { PublishedTerm(term: "t\($0)", version: 1, entries: [PostingBatch.Entry(doc: 0, occurrence: TermOccurrence(tf: [1, 0, 0, 0, 0], positions: [[0], [], [], [], []]))]) }
+        let info = DocumentIndexer.postings(for: alphaDocs[0], site: Self.alpha)[0].document
+        await #expect(throws: SearchError.self) {
+            _ = try await hub.owner(hub.nodes[2].url).receive(
+                SearchMessage.publish(from: hub.nodes[0].url.string, site: Self.alpha.url, documents: [info], terms: many).bytes, key: nil)
+        }
+    }
+
+    @Test func blockedSiteIsRefusedAndHiddenFromAnswers() async throws {
+        let hub = ring(blocked: [Self.beta.url])
+        let report = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        #expect(report.failedHolders.count == report.holdersTouched)
+        let open = ring()
+        _ = try await publisher(open, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        #expect(try await search(open, "galaxies").total == 1)
+        for node in open.nodes { await open.owner(node.url).block(site: "beta.example") }
+        #expect(try await search(open, "galaxies").total == 0)
+    }
+
+    @Test func ownerDownFallsOverToReplicas() async throws {
+        let hub = ring()
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        hub.setDown(hub.replicaSet(of: .term("astronomi"))[0])
+        let response = try await search(hub, "astronomy", via: 0)
+        #expect(response.total == 1 && !response.partial)
+    }
+
+    @Test func allHoldersOfATermDownMakesThePartialAnswerSaySo() async throws {
+        let hub = ring()
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        let holders = hub.replicaSet(of: .term("carbon"))
+        for holder in holders { hub.setDown(holder) }
+        let asker = hub.nodes.firstIndex { !holders.contains($0.url) }!
+        let response = try await search(hub, "carbon stars", via: asker)
+        #expect(response.partial)
+        #expect(response.missingTerms.contains("carbon"))
+        for term in response.missingTerms {
+            #expect(hub.replicaSet(of: .term(term)).allSatisfy(holders.contains), "\(term) had a live holder")
+        }
+    }
+
+    @Test func unacknowledgedItemsAreSentAgain() async throws {
+        let hub = ring()
+        let publisher = publisher(hub, node: 0, site: Self.alpha)
+        let down = hub.replicaSet(of: .term("carbon"))[1]
+        hub.setDown(down)
+        let first = try await publisher.publish(postings(alphaDocs, site: Self.alpha))
+        #expect(first.failedHolders == [down])
+        hub.setDown(down, false)
+        let second = try await publisher.publish(postings(alphaDocs, site: Self.alpha))
+        #expect(second.requests > 0 && second.termsChanged == 0)
+        let node = hub.nodes.first { $0.url == down }!
+        #expect(!node.store.items(at: .term("carbon")).isEmpty)
+        #expect(try await publisher.publish(postings(alphaDocs, site: Self.alpha)).requests == 0)
+    }
+}
