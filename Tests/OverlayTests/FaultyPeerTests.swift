@@ -70,7 +70,8 @@ final class FaultyPeerTransport: Transport {
         let elapsed = ContinuousClock.now - start
         #expect(items == [item], "read from the third holder")
         #expect(faulty.failedCalls.load(ordering: .relaxed) == 2, "one try per bad holder, no retries")
-        #expect(elapsed < .seconds(2), "bounded by one timeout per bad holder, took \(elapsed)")
+        // Two 300 ms timeouts; the slack is for a loaded 2-core machine running other suites beside this one.
+        #expect(elapsed < .seconds(3), "bounded by one timeout per bad holder, took \(elapsed)")
     }
 
     @Test func everyHolderBadIsAnErrorNotAnEmptyAnswer() async throws {
