@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import MeshCore
 
@@ -15,6 +18,9 @@ public struct TokenBucketTable: Sendable {
 
     struct Bucket: Sendable { var tokens: Double; var updated: Int64 }
     var buckets: [String: Bucket] = [:]
+    /// When the full table was last swept: at most once a second, so a flood of new addresses
+    /// against a full table costs one scan per second, not one per request.
+    var lastSweep: Int64? = nil
 
     /// An empty table (every client starts with a full bucket).
     public init(ratePerSecond: Double, burst: Int, maxClients: Int = 100_000) {
@@ -34,7 +40,10 @@ public struct TokenBucketTable: Sendable {
         bucket.updated = now
         let allowed = bucket.tokens >= 1
         if allowed { bucket.tokens -= 1 }
-        if buckets[client] == nil && buckets.count >= maxClients { forgetRefilled(now: now) }
+        if buckets[client] == nil && buckets.count >= maxClients && lastSweep.map({ now - $0 >= 1000 }) ?? true {
+            lastSweep = now
+            forgetRefilled(now: now)
+        }
         if buckets.count < maxClients || buckets[client] != nil { buckets[client] = bucket }
         if allowed { return nil }
         let wait = (1 - bucket.tokens) / ratePerSecond
@@ -90,10 +99,21 @@ final class ClientLimits: Sendable {
     /// entries are whatever the client claimed). A trusted proxy's own requests without the
     /// header are not limited (nil).
     func client(peer: String, headers: HTTPHeaders) -> String? {
-        guard trustedProxies.contains(peer) else { return peer }
+        guard trustedProxies.contains(peer) else { return Self.limitKey(peer) }
         guard let forwarded = headers.values(for: "X-Forwarded-For").last,
               let last = forwarded.split(separator: ",").last?.trimmingSpaces, !last.isEmpty else { return nil }
-        return String(last.prefix(64))
+        return Self.limitKey(String(last.prefix(64)))
+    }
+
+    /// The bucket key of an address: IPv4 as is; IPv6 by its /64 prefix, since one host usually
+    /// holds a whole /64 and could otherwise take a fresh bucket per address.
+    static func limitKey(_ address: String) -> String {
+        guard address.contains(":") else { return address }
+        var bytes = in6_addr()
+        guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        return withUnsafeBytes(of: &bytes) { raw in
+            raw.prefix(8).map { String($0, radix: 16) }.joined(separator: ".") + "/64"
+        }
     }
 
     /// nil when the request may go ahead, else the `Retry-After` seconds.

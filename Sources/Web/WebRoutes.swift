@@ -143,7 +143,9 @@ public struct WebRoutes: Sendable {
             throw .badParameter(name: "q", reason: "is required: the words to search for, e.g. ?q=organic+chemistry")
         }
         func int(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) throws(APIError) -> Int {
-            guard let raw = q[name], !raw.isEmpty else { return fallback }
+            // Absent means the default; present but empty is an error like any other non-number
+            // (the API document types it as an integer: schemathesis sent `page_size=`).
+            guard let raw = q[name] else { return fallback }
             guard let v = Int(raw), range.contains(v) else {
                 throw .badParameter(name: name, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }

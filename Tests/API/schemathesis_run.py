@@ -65,7 +65,8 @@ def main():
                    # describing a filter); the other phases generate the positive and negative cases.
                    "--phases", "examples,fuzzing,stateful"]
         print("$ " + " ".join(command), flush=True)
-        result = subprocess.run(command, timeout=1500)
+        # From the scratch folder: schemathesis keeps its cache (.schemathesis/) in the working directory.
+        result = subprocess.run(command, timeout=1500, cwd=data)
         calls, server_errors = api_calls(base)
         calls -= before
         print(f"schemathesis: {calls} API calls answered by the node, {server_errors} with 5xx; schemathesis exit {result.returncode}")

@@ -15,13 +15,20 @@ seconds=${1:-60}
 shift || true
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=(http-parser overlay-decoder query-parser course-document)
-out=.build/fuzz
+out=${FUZZ_OUT:-.build/fuzz}
 mkdir -p "$out/lib"
 swiftc_flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -enable-upcoming-feature ExistentialAny)
 
-# A library module compiled with coverage instrumentation: name, then its sources.
+# A library module compiled with coverage instrumentation: name, then its sources. Skipped when
+# the library is newer than its sources and MeshCore's library (an optimized ASan build of a
+# module takes minutes on a small machine).
 module() {
   local name=$1; shift
+  local lib="$out/lib/lib$name.a"
+  if [ -f "$lib" ] && [ -z "$(find "$@" -newer "$lib" 2>/dev/null)" ] \
+      && { [ "$name" = MeshCore ] || [ "$lib" -nt "$out/lib/libMeshCore.a" ]; }; then
+    return 0
+  fi
   swiftc "${swiftc_flags[@]}" -module-name "$name" -emit-module -emit-module-path "$out/lib/$name.swiftmodule" \
     -emit-library -static -o "$out/lib/lib$name.a" -I "$out/lib" "$@"
 }
@@ -54,10 +61,8 @@ echo "building fuzz modules (swiftc -sanitize=fuzzer,address -O) ..."
 module MeshCore Sources/MeshCore/*.swift || exit 1
 for h in "${harnesses[@]}"; do
   case $h in
-    overlay-decoder) [ -f "$out/lib/libOverlay.a" ] && [ "$out/lib/libOverlay.a" -nt "$out/lib/libMeshCore.a" ] \
-        || module Overlay $(find Sources/Overlay -name '*.swift') || exit 1 ;;
-    query-parser) [ -f "$out/lib/libSearch.a" ] && [ "$out/lib/libSearch.a" -nt "$out/lib/libMeshCore.a" ] \
-        || module Search Sources/Search/*.swift || exit 1 ;;
+    overlay-decoder) module Overlay $(find Sources/Overlay -name '*.swift') || exit 1 ;;
+    query-parser) module Search Sources/Search/*.swift || exit 1 ;;
   esac
 done
 

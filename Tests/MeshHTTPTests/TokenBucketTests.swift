@@ -42,4 +42,11 @@ struct TokenBucketTests {
         #expect(busy.take(client: "c", nowMilliseconds: 0) == nil)
         #expect(busy.trackedClients == 2)
     }
+
+    @Test func ipv6AddressesShareTheBucketOfTheirSlash64() {
+        #expect(ClientLimits.limitKey("2001:db8:1:2::1") == ClientLimits.limitKey("2001:db8:1:2:ffff:0:0:9"))
+        #expect(ClientLimits.limitKey("2001:db8:1:2::1") != ClientLimits.limitKey("2001:db8:1:3::1"))
+        #expect(ClientLimits.limitKey("192.0.2.7") == "192.0.2.7")
+        #expect(ClientLimits.limitKey("not an address") == "not an address")
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Normal clients' latency while 1,000 slowloris connections dribble headers at a real node.
 #
-#   Tests/Support/bench-abuse.sh [path/to/coursemesh] [seconds]   (default .build/debug/coursemesh, 10)
+#   [CONNS=8] Tests/Support/bench-abuse.sh [path/to/coursemesh] [seconds]   (default .build/debug/coursemesh, 10)
 #
 # Starts `coursemesh serve` on 127.0.0.1:18091 with one pushed course, runs wrk (Debian's) on
 # /health and /api/v1/search?q=chemistry with no attack, then again while a Python helper holds
@@ -27,7 +27,7 @@ curl -fsS -H 'Authorization: Bearer bench' -H 'Content-Type: application/json' h
 run_wrk() { # label
   for path in /health "/api/v1/search?q=chemistry"; do
     printf '%-28s %-28s ' "$1" "$path"
-    wrk -t2 -c32 -d"${seconds}s" --latency "http://127.0.0.1:$port$path" \
+    wrk -t2 -c"${CONNS:-8}" -d"${seconds}s" --latency "http://127.0.0.1:$port$path" \
       | awk '/Requests\/sec/{rps=$2} / 50%/{p50=$2} / 99%/{p99=$2} /Non-2xx/{bad=$NF} /Socket errors/{err=$0}
              END{printf "req/s %s  p50 %s  p99 %s  non-2xx %s %s\n", rps, p50, p99, bad==""?0:bad, err}'
   done
