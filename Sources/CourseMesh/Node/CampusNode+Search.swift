@@ -1,0 +1,77 @@
+import MeshCore
+import Overlay
+import Rollup
+import Search
+import Web
+
+/// A campus node's part in the distributed index, once it is in an overlay: the publisher of
+/// its own site's postings and the network queries go over.
+final class FederatedSearch: Sendable {
+    let network: any SearchNetwork
+    let publisher: SearchPublisher
+
+    init(network: any SearchNetwork, publisher: SearchPublisher) {
+        self.network = network
+        self.publisher = publisher
+    }
+}
+
+extension CampusNode {
+    /// Joins this node's search to `overlay`: registers the term-holder application "search"
+    /// (origin binding, quota, block list from `settings`/`blockedSites`), then publishes this
+    /// site's postings to their holders. From then on pushes and deletions publish what changed
+    /// and queries go to the term holders. Call once, after the overlay started or joined.
+    public func attachSearch(overlay: OverlayNode, settings: FederationSettings = .init(), blockedSites: [String] = []) async {
+        await overlay.register(app: FederationSettings.applicationName,
+                               SearchOwner(network: overlay, settings: settings, blockedSites: blockedSites))
+        federation = FederatedSearch(network: overlay, publisher: SearchPublisher(
+            site: site, network: overlay, ledger: NodeMetaPublicationLedger(meta: store.meta), settings: settings))
+        await publishOwnCourses()
+    }
+
+    /// Publishes what changed in this site's postings since the last publish (nothing when
+    /// nothing changed; items a holder did not acknowledge are sent again). Returns nil when
+    /// the node is not in an overlay or the publish ledger could not be read or written
+    /// (counted in `coursemesh_publish_errors_total`; the next publish retries).
+    @discardableResult
+    public func publishOwnCourses() async -> PublishReport? {
+        guard let federation else { return nil }
+        do {
+            let report = try await federation.publisher.publish(await index.allPostings(),
+                                                                versionFloor: UInt64(max(0, clock.now().milliseconds)))
+            metrics.increment("coursemesh_publish_requests_total", by: Double(report.requests))
+            if !report.failedHolders.isEmpty { metrics.increment("coursemesh_publish_failed_holders_total", by: Double(report.failedHolders.count)) }
+            return report
+        } catch {
+            metrics.increment("coursemesh_publish_errors_total")
+            return nil
+        }
+    }
+
+    /// Where a query gets its postings: the term holders when in an overlay (a fresh source per
+    /// query, so its unanswered terms and traffic are the query's), else this node's own index.
+    func searchSource() -> any PostingSource {
+        guard let federation else { return index }
+        return OverlayPostingSource(network: federation.network) { [weak self] in
+            guard let self else { return CollectionStatistics(documentCount: 0, averageFieldLengths: []) }
+            return await self.collectionStatistics()
+        }
+    }
+
+    /// Nodes a query asked: the overlay source's count, 1 for the local index.
+    func nodesAsked(by source: any PostingSource) -> Int {
+        (source as? OverlayPostingSource).map { max(1, $0.traffic.nodesAsked) } ?? 1
+    }
+
+    /// N and average field lengths for ranking: from the global aggregate this node serves
+    /// (`globalStats`, which is the rollup's once one has arrived), and until then, explicitly,
+    /// from this site's own aggregate, so rankings are exact only after the rollup converged.
+    func collectionStatistics() async -> CollectionStatistics {
+        var source = aggregate
+        if let global = try? await globalStats().aggregate, global.documents > 0 { source = global }
+        let n = source.documents
+        let l = source.fieldLengths
+        let sums = [l.title, l.tags, l.category, l.summary, l.modules].map(Double.init)
+        return CollectionStatistics(documentCount: n, averageFieldLengths: sums.map { n > 0 ? $0 / Double(n) : 0 })
+    }
+}
