@@ -37,7 +37,10 @@ let package = Package(
                 // Docs/openapi.json, linked here so the served document is the documented one.
                 resources: [.embedInCode("Resources/openapi.json")]),
         .target(name: "CourseMesh", dependencies: ["Web", "Search", "Rollup", "Overlay", "MoodleSource",
-                                                   "MeshStore", "MeshHTTP", "MeshCore"]),
+                                                   "MeshStore", "MeshHTTP", "MeshCore", "CZlib"],
+                exclude: ["Resources/README.md", "Resources/make-demo-campuses.py"],
+                // The demo's campuses and Moodle database (Resources/README.md), beside the binary.
+                resources: [.copy("Resources/Demo")]),
         .executableTarget(name: "coursemesh", dependencies: ["CourseMesh", "Web", "MeshHTTP", "Overlay", "MoodleSource", "MeshStore", "MeshCore"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),

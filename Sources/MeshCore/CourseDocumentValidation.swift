@@ -67,27 +67,33 @@ public enum CourseDocumentValidation {
         return found
     }
 
-    /// True for `http://host…` or `https://host…` with a non-empty host and no spaces.
+    /// True for `http://host…` or `https://host…` with a non-empty host (after any userinfo,
+    /// before any port) and no spaces or control characters. `https://user:@/path` and
+    /// `https://:443/` have no host and are refused (found by fuzzing: they passed before, and
+    /// origin binding could not tell whose course they were).
     public static func isHTTPURL(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") { rest = lower.dropFirst(8) } else if lower.hasPrefix("http://") { rest = lower.dropFirst(7) } else { return false }
-        guard let first = rest.first, first != "/", first != "?", first != "#" else { return false }
-        return !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true })
+        guard !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) else { return false }
+        return authorityHost(text) != nil
     }
 
     /// Host of an http(s) URL, lower-cased, without userinfo or port; nil when there is none.
     public static func host(of url: String) -> String? {
-        guard isHTTPURL(url) else { return nil }
-        let afterScheme = url.drop(while: { $0 != ":" }).dropFirst(3)
+        isHTTPURL(url) ? authorityHost(url) : nil
+    }
+
+    /// The non-empty host of `http(s)://[userinfo@]host[:port]…`, lower-cased, or nil.
+    static func authorityHost(_ url: String) -> String? {
+        let lower = url.lowercased()
+        let afterScheme: Substring
+        if lower.hasPrefix("https://") { afterScheme = lower.dropFirst(8) } else if lower.hasPrefix("http://") { afterScheme = lower.dropFirst(7) } else { return nil }
         var authority = afterScheme.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            return String(authority[...close]).lowercased()
+            guard let close = authority.firstIndex(of: "]"), authority.distance(from: authority.startIndex, to: close) > 1 else { return nil }
+            return String(authority[...close])
         }
         let host = authority.prefix(while: { $0 != ":" })
-        return host.isEmpty ? nil : host.lowercased()
+        return host.isEmpty ? nil : String(host)
     }
 
     static func isLanguageCode(_ text: String) -> Bool {

@@ -155,11 +155,18 @@ final class EventLoop: @unchecked Sendable {
                 Glibc.close(fd)
                 continue
             }
+            let peer = withUnsafePointer(to: &storage) { SocketAddress(storage: $0) }
+            let host = peer?.host ?? ""
+            // One address may not hold more than its share of connections (slowloris from one host).
+            guard context.clientLimits.openConnection(from: host) else {
+                context.connectionCount.subtract(1, ordering: .relaxed)
+                Glibc.close(fd)
+                continue
+            }
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let remote = withUnsafePointer(to: &storage) { SocketAddress(storage: $0)?.description } ?? ""
             nextID += 1
-            let c = ServerConnection(id: nextID, fd: fd, remoteAddress: remote, loop: self, context: context)
+            let c = ServerConnection(id: nextID, fd: fd, remoteAddress: peer?.description ?? "", remoteHost: host, loop: self, context: context)
             connections[c.id] = c
             do {
                 try add(fd, key: c.id, events: EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue)
@@ -178,6 +185,7 @@ final class EventLoop: @unchecked Sendable {
         Glibc.close(c.fd)
         c.lock.unlock()
         context.connectionCount.subtract(1, ordering: .relaxed)
+        context.clientLimits.closeConnection(from: c.remoteHost)
     }
 
     func sweep(_ now: Int64) {

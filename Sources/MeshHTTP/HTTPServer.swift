@@ -13,9 +13,11 @@ final class ServerContext: Sendable {
     let parserLimits: HTTPRequestParser.Limits
     let connectionCount = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
+    let clientLimits: ClientLimits
 
     init(configuration: HTTPServer.Configuration, router: Router, logger: Logger) {
         self.configuration = configuration; self.router = router; self.logger = logger
+        self.clientLimits = ClientLimits(configuration)
         var limits = HTTPRequestParser.Limits()
         limits.maxHeaderBytes = configuration.maxHeaderBytes
         limits.maxBodyBytes = configuration.maxBodyBytes
@@ -66,6 +68,19 @@ public actor HTTPServer {
         public var gzipMinimumBytes: Int = 1024
         /// Listen backlog. Default 1,024.
         public var backlog: Int = 1024
+        /// Sustained requests per second allowed per client address (token bucket); beyond it,
+        /// **429** with `Retry-After`. 0 disables. Default 200.
+        public var rateLimitPerSecond: Double = 200
+        /// Requests a client address may send at once before the rate applies. Default 1,000.
+        public var rateLimitBurst: Int = 1000
+        /// Open connections allowed per client address; more are closed on accept (trusted
+        /// proxies are exempt). 0 disables. Default 256.
+        public var maxConnectionsPerAddress: Int = 256
+        /// Peer addresses of reverse proxies in front of the node (e.g. nginx terminating TLS):
+        /// their requests are rate-limited by the last `X-Forwarded-For` entry instead (not at
+        /// all without one), and their connections are not capped per address. Default the
+        /// loopback addresses `["127.0.0.1", "::1"]`.
+        public var trustedProxies: [String] = ["127.0.0.1", "::1"]
 
         /// The defaults above.
         public init() {}

@@ -1,10 +1,12 @@
 import MeshCore
 
-/// The request methods this server implements. Any other syntactically valid method gets 501
-/// (RFC 9110 §9.1: a server that does not recognise a method responds 501 Not Implemented).
+/// The request methods this server recognises: the methods of RFC 9110 §9 and PATCH. Routes
+/// decide which a resource allows (405 with `Allow` otherwise: TRACE and CONNECT are known but no
+/// route allows them). Any other syntactically valid method gets 501 (RFC 9110 §9.1: a server
+/// that does not recognise a method responds 501 Not Implemented).
 public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
     case get = "GET", head = "HEAD", post = "POST", put = "PUT", delete = "DELETE"
-    case patch = "PATCH", options = "OPTIONS"
+    case patch = "PATCH", options = "OPTIONS", trace = "TRACE", connect = "CONNECT"
 
     /// Parses the exact, case-sensitive method token (RFC 9110 §9.1: methods are case-sensitive).
     init?(bytes: UnsafeBufferPointer<UInt8>) {
@@ -15,9 +17,13 @@ public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
         case 4:
             if Self.equal(bytes, "HEAD") { self = .head; return }
             if Self.equal(bytes, "POST") { self = .post; return }
-        case 5: if Self.equal(bytes, "PATCH") { self = .patch; return }
+        case 5:
+            if Self.equal(bytes, "PATCH") { self = .patch; return }
+            if Self.equal(bytes, "TRACE") { self = .trace; return }
         case 6: if Self.equal(bytes, "DELETE") { self = .delete; return }
-        case 7: if Self.equal(bytes, "OPTIONS") { self = .options; return }
+        case 7:
+            if Self.equal(bytes, "OPTIONS") { self = .options; return }
+            if Self.equal(bytes, "CONNECT") { self = .connect; return }
         default: break
         }
         return nil

@@ -24,6 +24,8 @@ final class ServerConnection: @unchecked Sendable {
     let id: UInt64
     let fd: Int32
     let remoteAddress: String
+    /// The peer's numeric address without the port: the key of per-address limits.
+    let remoteHost: String
     unowned let loop: EventLoop
     let context: ServerContext
     let lock = ConnectionLock()
@@ -52,8 +54,9 @@ final class ServerConnection: @unchecked Sendable {
     static let lingerMilliseconds: Int64 = 2000
     static let streamHighWater = 256 * 1024
 
-    init(id: UInt64, fd: Int32, remoteAddress: String, loop: EventLoop, context: ServerContext) {
-        self.id = id; self.fd = fd; self.remoteAddress = remoteAddress; self.loop = loop; self.context = context
+    init(id: UInt64, fd: Int32, remoteAddress: String, remoteHost: String, loop: EventLoop, context: ServerContext) {
+        self.id = id; self.fd = fd; self.remoteAddress = remoteAddress; self.remoteHost = remoteHost
+        self.loop = loop; self.context = context
         self.input = [UInt8](repeating: 0, count: Self.initialInput)
         self.parser = HTTPRequestParser(limits: context.parserLimits)
         self.deadline = Syscall.monotonicMilliseconds() + context.configuration.idleTimeout.milliseconds
@@ -133,6 +136,14 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     func onHead(_ head: HTTPRequestHead) {
+        // Rate limit before anything else is done for the request, its body included: the
+        // answer closes the connection, and lingering close discards whatever body follows.
+        if let retryAfter = context.clientLimits.admit(peer: remoteHost, headers: head.headers) {
+            context.logger.debug("rate limited", [("peer", remoteAddress), ("retry_after", String(retryAfter))])
+            writeResponse(ClientLimits.tooManyRequests(retryAfter: retryAfter), method: head.method,
+                          versionMinor: head.versionMinor, keepAlive: false, acceptsGzip: false)
+            return
+        }
         pendingHead = head
         pendingRoute = context.router.match(head.method, path: head.path)
         if case .found(_, _, let limit?) = pendingRoute { parser.bodyLimit = limit }

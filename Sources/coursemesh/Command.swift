@@ -20,5 +20,6 @@ enum Commands {
         ServeCommand.self,
         IndexCommand.self,
         SimCommand.self,
+        DemoCommand.self,
     ]
 }

@@ -16,14 +16,16 @@ enum ServeCommand: Command {
         .value("country", "CC", env: "COURSEMESH_COUNTRY", default: "", help: "campus country, ISO 3166 alpha-2 (default: from Moodle)"),
         .value("language", "CODE", env: "COURSEMESH_LANGUAGE", default: "", help: "campus default language (default: from Moodle, else en)"),
         .value("bootstrap", "URL", env: "COURSEMESH_BOOTSTRAP", default: "", help: "a member's base URL to join the overlay through (none: start a new ring)"),
+        .value("stats-period", "SECONDS", env: "COURSEMESH_STATS_PERIOD", default: "60", help: "how often this node reports its statistics up the rollup tree"),
         .value("grace", "SECONDS", env: "COURSEMESH_GRACE", default: "10", help: "on SIGINT/SIGTERM, how long in-flight requests may finish"),
         .value("log-level", "LEVEL", env: "COURSEMESH_LOG_LEVEL", default: "info", help: "trace, debug, info, notice, warn or error"),
-    ], notes: ["Every option can also be set by its environment variable (shown in brackets)."])
+    ] + ServeLimitOptions.options, notes: ["Every option can also be set by its environment variable (shown in brackets)."])
 
     static func run(_ options: ParsedOptions, environment: [String: String]) async throws -> Int32 {
         ParentWatch.startIfRequested(environment: environment)   // started by LocalFederation: stop with the parent
         let configuration = try configuration(from: options, environment: environment)
         let grace = try options.int("grace") ?? 10
+        let rollupSettings = try ServeRollup.settings(options)
         var logger = Logger(label: "coursemesh", level: configuration.logLevel)
         logger.metadata = [("node", configuration.publicURL)]
 
@@ -39,7 +41,8 @@ enum ServeCommand: Command {
             await node.close()
             throw error
         }
-        let http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
+        var http = HTTPServer.Configuration(host: configuration.listen.host, port: configuration.listen.port)
+        try ServeLimitOptions.apply(options, to: &http)
         let server = HTTPServer(configuration: http, router: router, logger: logger)
         let addresses: [SocketAddress]
         do {
@@ -50,6 +53,7 @@ enum ServeCommand: Command {
             throw error
         }
         await overlay?.start()
+        await ServeRollup.start(node: node, overlay: overlay, settings: rollupSettings)
         logger.info("listening", [("addresses", addresses.map { "\($0)" }.joined(separator: ",")),
                                   ("courses", String(await node.status().ownCourses))])
         print("CourseMesh node at \(configuration.publicURL) (listening on \(addresses.map { "\($0)" }.joined(separator: ", "))); Ctrl-C stops it")

@@ -17,6 +17,8 @@ final class LiveRingProcesses: @unchecked Sendable {
     private(set) var ports: [Int] = []
     private var processes: [Int: Process] = [:]
     let client = HTTPClient()
+    /// More `serve` arguments for node `index` (e.g. a token or a country).
+    var extraArguments: @Sendable (Int) -> [String] = { _ in [] }
 
     init() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -40,6 +42,7 @@ final class LiveRingProcesses: @unchecked Sendable {
         var arguments = ["serve", "--listen", "127.0.0.1:\(ports[index])", "--data", root + "/node\(index)",
                          "--site-url", "https://campus\(index).example.edu", "--log-level", "warn", "--grace", "1"]
         if let bootstrap { arguments += ["--bootstrap", url(bootstrap).string] }
+        arguments += extraArguments(index)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

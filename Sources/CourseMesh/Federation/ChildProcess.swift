@@ -84,13 +84,14 @@ public final class ChildProcess: Sendable {
         kill(pid, signal)
     }
 
-    /// Waits up to `timeout` for the child to exit; returns its status, nil if still running.
+    /// Waits up to `timeout` for the child to exit; returns its status, nil if still running
+    /// (also at once when the calling task is cancelled).
     public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let status = reap() { return status }
             if ContinuousClock.now >= deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return reap() }   // cancelled: no busy loop
         }
     }
 

@@ -234,7 +234,7 @@ public actor LocalFederation {
                             return .exited(node: node.index, status: status, log: node.logPath, tail: child.logTail())
                         }
                         if let reply = try? await client.get(node.url + path, timeout: .seconds(2)), ready(node, reply) { return nil }
-                        try? await Task.sleep(for: .milliseconds(100))
+                        do { try await Task.sleep(for: .milliseconds(100)) } catch { break }
                     }
                     return .timedOut(node: node.index, waitingFor: what, seconds: Int(bound.components.seconds),
                                      log: node.logPath, tail: child.logTail())

@@ -33,6 +33,9 @@ public actor CampusNode: NodeServices {
     let started: Timestamp
     /// The overlay this node is a member of, once attached (see CampusNode+Overlay.swift).
     var overlay: (any OverlayMember)?
+    /// The statistics rollup, once the node is in an overlay (CampusNode+Rollup.swift).
+    var rollup: RollupService?
+    var rollupTask: Task<Void, Never>?
 
     /// Opens the store in `configuration.dataDirectory` (running migrations) and indexes the
     /// courses it holds. Throws `StoreError` (the node must not start) or `OverlayError` for a bad URL.
@@ -90,6 +93,11 @@ public actor CampusNode: NodeServices {
         aggregate = await localAggregate()
         aggregateAsOf = clock.now()
         await updateGauges()
+        // In an overlay the rollup owns the global figures and their daily snapshots.
+        if let rollup {
+            await rollup.setLocal(aggregate)
+            return
+        }
         // Today's snapshot for the history charts (a later change the same day replaces it).
         // The courses are already durable; a failed snapshot is counted, not reported as a failed push.
         let day = CalendarDay(aggregateAsOf)
@@ -107,7 +115,10 @@ public actor CampusNode: NodeServices {
     }
 
     /// Closes the store; call once, after the HTTP server has stopped.
-    public func close() async { await store.close() }
+    public func close() async {
+        stopRollup()
+        await store.close()
+    }
 
     // MARK: NodeServices
 
@@ -134,6 +145,7 @@ public actor CampusNode: NodeServices {
     }
 
     public func globalStats() async throws -> GlobalStatsReply {
+        if let rollup { return await rollupGlobalStats(rollup) }
         return GlobalStatsReply(asOf: aggregateAsOf.milliseconds, sitesContributing: aggregate.totals.sites, aggregate: aggregate)
     }
 
@@ -147,10 +159,12 @@ public actor CampusNode: NodeServices {
     public func localStats() async throws -> SiteStats? { siteStats }
 
     public func status() async -> NodeStatus {
-        await withOverlay(NodeStatus(url: publicURL, id: nodeURL.id.hex, version: CourseMeshVersion.current, siteName: site.name, predecessor: nil,
+        var status = await withOverlay(NodeStatus(url: publicURL, id: nodeURL.id.hex, version: CourseMeshVersion.current, siteName: site.name, predecessor: nil,
                    successors: [], members: 1, fingers: 0, termsHeld: await index.termCount, postingsHeld: await index.postingCount,
                    ownCourses: await index.documentCount, treeParent: nil, treeChildren: [], lastSync: lastSync,
                    uptimeSeconds: (clock.now() - started).milliseconds / 1000))
+        await addRollupTree(to: &status)
+        return status
     }
 
     public func pushCourses(_ courses: [CourseDocument]) async throws -> CoursePushReply {
