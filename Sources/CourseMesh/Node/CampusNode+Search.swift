@@ -18,15 +18,17 @@ final class FederatedSearch: Sendable {
 
 extension CampusNode {
     /// Joins this node's search to `overlay`: registers the term-holder application "search"
-    /// (origin binding, quota, block list from `settings`/`blockedSites`), then publishes this
-    /// site's postings to their holders. From then on pushes and deletions publish what changed
-    /// and queries go to the term holders. Call once, after the overlay started or joined.
-    public func attachSearch(overlay: OverlayNode, settings: FederationSettings = .init(), blockedSites: [String] = []) async {
+    /// (origin binding, quota, block list from `settings`/`blockedSites`), and with `publish`
+    /// publishes this site's postings to their holders now (pass false when the node has not
+    /// joined yet, and call `publishOwnCourses()` once it has). From then on pushes and
+    /// deletions publish what changed and queries go to the term holders. Call once.
+    public func attachSearch(overlay: OverlayNode, settings: FederationSettings = .init(), blockedSites: [String] = [],
+                             publish: Bool = true) async {
         await overlay.register(app: FederationSettings.applicationName,
                                SearchOwner(network: overlay, settings: settings, blockedSites: blockedSites))
         federation = FederatedSearch(network: overlay, publisher: SearchPublisher(
             site: site, network: overlay, ledger: NodeMetaPublicationLedger(meta: store.meta), settings: settings))
-        await publishOwnCourses()
+        if publish { await publishOwnCourses() }
     }
 
     /// Publishes what changed in this site's postings since the last publish (nothing when
@@ -63,14 +65,13 @@ extension CampusNode {
         (source as? OverlayPostingSource).map { max(1, $0.traffic.nodesAsked) } ?? 1
     }
 
-    /// N and average field lengths for ranking: from the global aggregate this node serves
-    /// (`globalStats`, which is the rollup's once one has arrived), and until then, explicitly,
-    /// from this site's own aggregate, so rankings are exact only after the rollup converged.
+    /// N and average field lengths for ranking: the rollup's global index totals once they
+    /// arrived (exact, so the federation ranks like one index), and until then, explicitly,
+    /// this site's own totals (`indexTotals()`'s fallback).
     func collectionStatistics() async -> CollectionStatistics {
-        var source = aggregate
-        if let global = try? await globalStats().aggregate, global.documents > 0 { source = global }
-        let n = source.documents
-        let l = source.fieldLengths
+        let totals = await indexTotals()
+        let n = totals.documents
+        let l = totals.fieldLengths
         let sums = [l.title, l.tags, l.category, l.summary, l.modules].map(Double.init)
         return CollectionStatistics(documentCount: n, averageFieldLengths: sums.map { n > 0 ? $0 / Double(n) : 0 })
     }
