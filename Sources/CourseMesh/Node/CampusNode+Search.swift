@@ -60,9 +60,13 @@ extension CampusNode {
         }
     }
 
-    /// Nodes a query asked: the overlay source's count, 1 for the local index.
+    /// Nodes a query asked: the overlay source's count, 1 for the local index. Adds the query's
+    /// bytes to `coursemesh_query_bytes_total` (requests and replies to term holders).
     func nodesAsked(by source: any PostingSource) -> Int {
-        (source as? OverlayPostingSource).map { max(1, $0.traffic.nodesAsked) } ?? 1
+        guard let overlay = source as? OverlayPostingSource else { return 1 }
+        let traffic = overlay.traffic
+        metrics.increment("coursemesh_query_bytes_total", by: Double(traffic.bytesMoved))
+        return max(1, traffic.nodesAsked)
     }
 
     /// N and average field lengths for ranking: the rollup's global index totals once they
