@@ -58,7 +58,7 @@ struct FederatedSearchBenchmarks {
                 let url = nodes[k].url + "/api/v1/courses", token = configuration.apiToken
                 group.addTask {
                     let body = try JSONCoding.encode(["courses": docs])
-                    let (status, _) = try await FederatedSearchLiveTests.http(url, method: "POST", body: Data(body), token: token)
+                    let (status, _) = try await FederatedSearchLiveTests.http(url, method: "POST", body: Data(body), token: token, timeout: 600)
                     #expect(status == 200)
                 }
             }
@@ -119,7 +119,7 @@ struct FederatedSearchBenchmarks {
                 return try await Self.metric(nodes[3].url, "coursemesh_query_bytes_total") - before
             }
             let rareBytes = try await bytes(rare), pairBytes = try await bytes(rare + " " + common)
-            let dfs = try await reference.documentFrequencies(terms: Array(Set(Analyzer.analyze(rare + " " + common, language: Language(code: "en")).map(\.term))))
+            let dfs = try await reference.documentFrequencies(terms: Array(Set(Analyzer.analyze(rare + " " + common, language: Language(code: rare == "rinascimento" ? "it" : "en")).map(\.term))))
             let ratio = rareBytes > 0 ? pairBytes / rareBytes : 0
             print("BENCH bytes: '\(rare) \(common)' moved \(Int(pairBytes)) B; '\(rare)' alone \(Int(rareBytes)) B; ratio \(String(format: "%.2f", ratio)); dfs \(dfs.sorted { $0.key < $1.key })")
         }
@@ -128,9 +128,9 @@ struct FederatedSearchBenchmarks {
         // SQLite FTS5 bm25 beside the single index, same corpus, same queries.
         let pool = try await DatabasePool.open(.memory)
         try await pool.write { db in
-            try db.execute("CREATE VIRTUAL TABLE courses USING fts5(id UNINDEXED, title, tags, category, summary, tokenize = 'unicode61 remove_diacritics 2')")
+            try db.execute("CREATE VIRTUAL TABLE fts_courses USING fts5(id UNINDEXED, title, tags, category, summary, tokenize = 'unicode61 remove_diacritics 2')")
             for (doc, k) in corpus {
-                try db.execute("INSERT INTO courses VALUES (?, ?, ?, ?, ?)", [
+                try db.execute("INSERT INTO fts_courses VALUES (?, ?, ?, ?, ?)", [
                     .text(DocumentInfo.makeID(siteURL: sites[k].url, courseID: doc.courseID)), .text(doc.fullName),
                     .text(doc.tags.joined(separator: " ")), .text(doc.categoryPath.joined(separator: " ")), .text(doc.summary)])
             }
@@ -141,7 +141,7 @@ struct FederatedSearchBenchmarks {
             let match = query.split(separator: " ").map { "\"" + $0.replacingOccurrences(of: "\"", with: "") + "\"" }.joined(separator: " ")
             let t0 = ContinuousClock.now
             let fts: [String] = try await pool.read { db in
-                try db.fetchAll("SELECT id FROM courses WHERE courses MATCH ? ORDER BY bm25(courses, 0, 3.0, 2.0, 1.5, 1.0) LIMIT 10",
+                try db.fetchAll("SELECT id FROM fts_courses WHERE fts_courses MATCH ? ORDER BY bm25(fts_courses, 0, 3.0, 2.0, 1.5, 1.0) LIMIT 10",
                                 [.text(match)]).map { try $0.get(0, as: String.self) }
             }
             let t1 = ContinuousClock.now

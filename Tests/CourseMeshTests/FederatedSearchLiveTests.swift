@@ -78,10 +78,11 @@ struct FederatedSearchLiveTests {
         return out
     }
 
-    static func http(_ url: String, method: String = "GET", body: Data? = nil, token: String? = nil) async throws -> (Int, Data) {
+    static func http(_ url: String, method: String = "GET", body: Data? = nil, token: String? = nil,
+                     timeout: TimeInterval = 30) async throws -> (Int, Data) {
         var r = URLRequest(url: URL(string: url)!)
         r.httpMethod = method
-        r.timeoutInterval = 30
+        r.timeoutInterval = timeout
         if let body { r.httpBody = body; r.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: r)
