@@ -78,6 +78,11 @@ public actor LocalIndex: PostingSource {
         documents.keys.sorted().map { documents[$0]!.info }
     }
 
+    /// Every posting held, by term then document id (what a node publishes for its own site).
+    public func allPostings() -> [Posting] {
+        lists.keys.sorted().flatMap { term in lists[term]!.keys.sorted().map { lists[term]![$0]! } }
+    }
+
     /// Number of distinct terms (posting lists) held.
     public var termCount: Int { lists.count }
 

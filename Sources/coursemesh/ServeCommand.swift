@@ -54,6 +54,7 @@ enum ServeCommand: Command {
         }
         await overlay?.start()
         await ServeRollup.start(node: node, overlay: overlay, settings: rollupSettings)
+        await ServeSearch.start(node: node, overlay: overlay)
         logger.info("listening", [("addresses", addresses.map { "\($0)" }.joined(separator: ",")),
                                   ("courses", String(await node.status().ownCourses))])
         print("CourseMesh node at \(configuration.publicURL) (listening on \(addresses.map { "\($0)" }.joined(separator: ", "))); Ctrl-C stops it")

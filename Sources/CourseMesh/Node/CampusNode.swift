@@ -20,6 +20,8 @@ public actor CampusNode: NodeServices {
     let store: NodeStore
     let index = LocalIndex()
     var suggestions = SuggestionTable()
+    /// The distributed index, once in an overlay (see CampusNode+Search.swift).
+    var federation: FederatedSearch?
     var site: SiteInfo
     var siteStats: SiteStats?
     var lastSync: Int64?
@@ -128,11 +130,14 @@ public actor CampusNode: NodeServices {
                                  (f.site, \QueryFilters.sites), (f.category, \QueryFilters.categories)] where !value.isEmpty {
             parsed.filters[keyPath: keyPath].append(TextFolding.fold(value))
         }
-        let ranked = try await SearchEngine(source: index).evaluate(parsed)
+        let source = searchSource()
+        let ranked = try await SearchEngine(source: source).evaluate(parsed)
         metrics.increment("coursemesh_lookups_total", by: Double(parsed.allTerms.count))
-        let page = ResultAssembler.response(for: Search.SearchRequest(query: request.query, page: request.page, pageSize: request.pageSize),
+        var page = ResultAssembler.response(for: Search.SearchRequest(query: request.query, page: request.page, pageSize: request.pageSize),
                                             query: parsed, ranked: ranked)
-        return Web.SearchResponse(page, tookMs: Int((ContinuousClock.now - start).milliseconds), nodesAsked: 1)
+        page.missingTerms = source.unansweredTerms()
+        page.partial = !page.missingTerms.isEmpty
+        return Web.SearchResponse(page, tookMs: Int((ContinuousClock.now - start).milliseconds), nodesAsked: nodesAsked(by: source))
     }
 
     public func suggest(prefix: String, limit: Int) async throws -> [String] {
@@ -174,6 +179,7 @@ public actor CampusNode: NodeServices {
         for doc in courses { await add(doc) }
         lastSync = clock.now().seconds
         await coursesChanged()
+        await publishOwnCourses()
         return CoursePushReply(accepted: courses.count, added: counts.added, updated: counts.updated, unchanged: counts.unchanged)
     }
 
@@ -183,6 +189,7 @@ public actor CampusNode: NodeServices {
         await index.remove(documentID: id)
         suggestions.remove(id: id)
         await coursesChanged()
+        await publishOwnCourses()
         return true
     }
 

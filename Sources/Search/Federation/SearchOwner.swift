@@ -18,7 +18,7 @@ public actor SearchOwner: OverlayApplication {
     private let settings: FederationSettings
     private var blockedHosts: Set<String>
     private var originCache: [String: String] = [:]
-    private var lists: [String: (change: UInt64, postings: [Posting])] = [:]
+    private var lists: [String: (signature: [String], postings: [Posting])] = [:]
     private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
     private var siteCounts: [String: Int] = [:]
     private var counted = false
@@ -55,12 +55,13 @@ public actor SearchOwner: OverlayApplication {
     }
 
     /// The live (non-tombstone, non-blocked) postings of `term` held here, decoded once per
-    /// store change.
+    /// version of the term's items (writes to other keys leave the cached list valid).
     func list(of term: String) -> [Posting] {
-        let change = network.store.changeCount
-        if let cached = lists[term], cached.change == change { return cached.postings }
+        let items = network.store.items(at: .term(term)).filter { $0.name.hasPrefix("site:") }
+        let signature = items.map { $0.name + "@" + String($0.version) }
+        if let cached = lists[term], cached.signature == signature { return cached.postings }
         var postings: [Posting] = []
-        for item in network.store.items(at: .term(term)) where !item.isTombstone && item.name.hasPrefix("site:") {
+        for item in items where !item.isTombstone {
             let site = String(item.name.dropFirst(5))
             guard !blockedHosts.contains(CourseDocumentValidation.host(of: site) ?? site),
                   let batch = try? SearchCoding.decode(PostingBatch.self, item.value.bytes) else { continue }
@@ -68,7 +69,7 @@ public actor SearchOwner: OverlayApplication {
         }
         postings.sort { $0.document.id < $1.document.id }
         if lists.count > 4096 { lists = [:] }
-        lists[term] = (change, postings)
+        lists[term] = (signature, postings)
         return postings
     }
 
