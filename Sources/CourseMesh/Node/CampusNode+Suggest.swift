@@ -20,15 +20,15 @@ extension CampusNode {
     }
 
     /// Publishes what changed in this site's suggestion words since the last publish (called
-    /// with every publish of its postings). A ledger failure is counted in
+    /// with every publish of its postings; requests counted in
+    /// `coursemesh_suggestion_publish_requests_total`). A ledger failure is counted in
     /// `coursemesh_publish_errors_total`; the next publish retries.
     @discardableResult
     func publishSuggestionWords() async -> PublishReport? {
         guard let publisher = federation?.suggestionPublisher else { return nil }
         do {
             let report = try await publisher.publish(suggestions.wordCounts, versionFloor: UInt64(max(0, clock.now().milliseconds)))
-            metrics.increment("coursemesh_publish_requests_total", by: Double(report.requests))
-            if !report.failedHolders.isEmpty { metrics.increment("coursemesh_publish_failed_holders_total", by: Double(report.failedHolders.count)) }
+            metrics.increment("coursemesh_suggestion_publish_requests_total", by: Double(report.requests))
             return report
         } catch {
             metrics.increment("coursemesh_publish_errors_total")
