@@ -96,6 +96,17 @@ import Testing
         }
     }
 
+    @Test func aPrefixPastTheWordCapKeepsItsMostUsedWords() async throws {
+        let ring = try await OverlayNodeSearchTests.ring(3)
+        var counts = ["abc" + String(repeating: "x", count: 80): 9]   // too long: left out
+        for i in 0..<(SuggestionSettings.maxWordsPerPrefix + 10) { counts["abc\(i)"] = i < 2 ? 1_000 + i : 1 }
+        let report = try await Self.publisher(ring, 0).publish(counts)
+        #expect(report.failedHolders.isEmpty)
+        #expect(await Self.ask(ring, from: 1, "abc", limit: 2) == [SuggestedTerm(term: "abc1", count: 1_001), SuggestedTerm(term: "abc0", count: 1_000)])
+        let stored = ring.nodes[1].store.items(at: .prefix("abc")).first.map { SuggestionCoding.decode($0.value.bytes) }
+        #expect(stored?.count == SuggestionSettings.maxWordsPerPrefix)
+    }
+
     @Test func suggestionMessagesRoundTripAndStoredCountsDecode() throws {
         for message in [SearchMessage.suggest(prefix: "chem", limit: 10),
                         .publishSuggestions(from: "https://n.example.edu", site: "https://m.example.edu",

@@ -41,6 +41,10 @@ public enum SuggestionSettings {
     public static let maxLimit = 100
     /// Longest prefix a `suggest` message may carry, in characters.
     public static let maxPrefixLength = 64
+    /// Most words one site's item for one prefix may hold (a publisher keeps its most used).
+    public static let maxWordsPerPrefix = 5_000
+    /// Longest word a holder stores, in UTF-8 bytes (a publisher leaves longer ones out).
+    public static let maxWordBytes = 64
 
     /// The key prefix of a folded word or prefix (its first `keyLength` characters), nil when
     /// it is shorter than that.
@@ -97,9 +101,13 @@ enum SuggestionHolder {
                   TextFolding.fold(published.prefix) == published.prefix else {
                 throw SearchError.badSuggestion("prefix \"\(published.prefix.prefix(16))\" is not 3 folded characters")
             }
+            guard published.counts.count <= SuggestionSettings.maxWordsPerPrefix else {
+                throw SearchError.badSuggestion("more than \(SuggestionSettings.maxWordsPerPrefix) words under \(published.prefix)")
+            }
             for (word, count) in published.counts {
-                guard word.hasPrefix(published.prefix), count > 0, !word.utf8.contains(9), !word.utf8.contains(10) else {
-                    throw SearchError.badSuggestion("word \"\(word.prefix(64))\" does not belong under \(published.prefix) or has no count")
+                guard word.hasPrefix(published.prefix), count > 0, word.utf8.count <= SuggestionSettings.maxWordBytes,
+                      !word.utf8.contains(9), !word.utf8.contains(10) else {
+                    throw SearchError.badSuggestion("word \"\(word.prefix(64))\" does not belong under \(published.prefix), is too long or has no count")
                 }
             }
             return StoredItem(key: .prefix(published.prefix), name: postingItemName(site: site), version: published.version,

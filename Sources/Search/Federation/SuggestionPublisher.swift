@@ -27,7 +27,9 @@ public actor SuggestionPublisher {
     }
 
     /// Publishes the site's complete current word counts (`SuggestionTable.wordCounts`); in the
-    /// report, "terms" are prefixes. Versions are at least `versionFloor`. Throws only when the
+    /// report, "terms" are prefixes. Words that are not folded, shorter than 3 characters or
+    /// longer than `SuggestionSettings.maxWordBytes` are left out, and past
+    /// `maxWordsPerPrefix` words under one prefix only the most used are kept. Versions are at least `versionFloor`. Throws only when the
     /// ledger cannot be read or written; unreachable holders are reported and retried next time.
     public func publish(_ counts: [String: Int], versionFloor: UInt64 = 0) async throws -> PublishReport {
         let previous = tail
@@ -50,10 +52,13 @@ public actor SuggestionPublisher {
     private func run(_ counts: [String: Int], versionFloor: UInt64) async throws -> PublishReport {
         var ledgerEntries = try await publishedPrefixes()
         var byPrefix: [String: [String: Int]] = [:]
-        for (word, count) in counts where count > 0 {
-            let folded = TextFolding.fold(word)
-            guard folded == word, let key = SuggestionSettings.keyPrefix(of: word) else { continue }
+        for (word, count) in counts where count > 0 && word.utf8.count <= SuggestionSettings.maxWordBytes {
+            guard TextFolding.fold(word) == word, let key = SuggestionSettings.keyPrefix(of: word) else { continue }
             byPrefix[key, default: [:]][word] = count
+        }
+        for (key, words) in byPrefix where words.count > SuggestionSettings.maxWordsPerPrefix {
+            byPrefix[key] = Dictionary(uniqueKeysWithValues: SuggestionHolder.rank(words, limit: SuggestionSettings.maxWordsPerPrefix)
+                .map { ($0.term, $0.count) })
         }
         var outgoing: [(prefix: PublishedPrefix, entry: PublishedEntry)] = []
         var report = PublishReport()
