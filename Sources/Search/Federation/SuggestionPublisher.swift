@@ -161,9 +161,12 @@ public struct NodeMetaSuggestionLedger: PublicationLedger {
     }
 }
 
-/// Asks a prefix's holders for suggestions: the owner first, then each replica in turn when
-/// one fails (timeout, unreachable, refusal). Returns nil when no holder answered.
+/// Asks a prefix's holders for suggestions.
 public enum SuggestionQuery {
+    /// Up to `limit` (capped at `SuggestionSettings.maxLimit`) words starting with the folded
+    /// `prefix`, over every site: the owner of `RingKey.prefix` is asked first, then each replica
+    /// in turn when one fails (timeout, unreachable, refusal; each bounded by the network's
+    /// request timeout). Nil when the prefix folds to fewer than 3 characters or no holder answered.
     public static func suggestions(prefix: String, limit: Int, over network: any SearchNetwork) async -> [SuggestedTerm]? {
         let folded = TextFolding.fold(prefix)
         guard let key = SuggestionSettings.keyPrefix(of: folded) else { return nil }
