@@ -26,6 +26,10 @@ public enum SearchMessage: Codable, Hashable, Sendable {
     case frequencies(terms: [String])
     /// Postings of `terms`, restricted to `candidates` when given.
     case postings(terms: [String], candidates: CandidateFilter?)
+    /// A site's changed word counts for prefixes this holder keeps (SuggestionMessages.swift).
+    case publishSuggestions(from: String, site: String, prefixes: [PublishedPrefix])
+    /// The most used words starting with `prefix` (at least 3 folded characters) over all sites.
+    case suggest(prefix: String, limit: Int)
 
     enum CodingKeys: String, CodingKey { case kind, from, site, documents, terms, candidates }
 
@@ -40,6 +44,8 @@ public enum SearchMessage: Codable, Hashable, Sendable {
         case "postings":
             self = .postings(terms: try c.decode([String].self, forKey: .terms),
                              candidates: try c.decodeIfPresent(CandidateFilter.self, forKey: .candidates))
+        case "publish_suggestions", "suggest":
+            self = try Self.decodeSuggestion(from: decoder)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown kind \(other)")
         }
@@ -61,6 +67,8 @@ public enum SearchMessage: Codable, Hashable, Sendable {
             try c.encode("postings", forKey: .kind)
             try c.encode(terms, forKey: .terms)
             try c.encodeIfPresent(candidates, forKey: .candidates)
+        case .publishSuggestions, .suggest:
+            try encodeSuggestion(to: encoder)
         }
     }
 

@@ -51,6 +51,19 @@ public actor SearchOwner: OverlayApplication {
                 out += candidates.map { filter in held.filter { filter.contains($0.document.id) } } ?? held
             }
             return SearchCoding.encode(PostingBatch(postings: out))
+        case let .publishSuggestions(from, site, prefixes):
+            let items = try SuggestionHolder.items(site: site, prefixes: prefixes)
+            guard let siteHost = CourseDocumentValidation.host(of: site) else {
+                throw SearchError.originMismatch("the site \(site) is not an http(s) URL")
+            }
+            guard !blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
+            guard CourseDocumentValidation.host(of: try await origin(of: from)) == siteHost else {
+                throw SearchError.originMismatch("the publishing node \(from) does not serve \(site)")
+            }
+            return SearchCoding.encode(PublishReply(stored: try await network.storeLocal(items).count))
+        case let .suggest(prefix, limit):
+            return SearchCoding.encode(try SuggestionHolder.answer(prefix: prefix, limit: limit, store: network.store,
+                                                                   blockedHosts: blockedHosts))
         }
     }
 
