@@ -72,11 +72,18 @@ public enum SearchMessage: Codable, Hashable, Sendable {
         }
     }
 
-    /// The JSON bytes of this message.
-    public var bytes: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    /// The bytes of this message: `publish` in the binary shape of `PostingWireFormat` (it
+    /// carries the bulk of the index), the small query messages as JSON.
+    public var bytes: [UInt8] {
+        if case let .publish(from, site, documents, terms) = self {
+            return PostingWireFormat.publish(from: from, site: site, documents: documents, terms: terms)
+        }
+        return Array((try? JSONEncoder().encode(self)) ?? Data())
+    }
 
-    /// Decodes a message; throws `SearchError` (400) naming what was wrong.
+    /// Decodes a message (binary or JSON); throws `SearchError` (400) naming what was wrong.
     public static func decode(_ bytes: [UInt8]) throws -> SearchMessage {
+        if bytes.first == PostingWireFormat.messageMagic { return try PostingWireFormat.message(bytes) }
         do { return try JSONDecoder().decode(SearchMessage.self, from: Data(bytes)) } catch {
             throw SearchError.malformedMessage(String(describing: error).prefix(200).description)
         }
