@@ -1,0 +1,68 @@
+import CourseMesh
+import Foundation
+import Testing
+
+/// 16 live nodes split 8 | 8 by iptables and healed: each side keeps answering during the
+/// split, and afterwards every node reports all 16 members and no posting is lost.
+@Suite(.serialized)
+struct FaultPartitionLiveTests {
+    @Test(.timeLimit(.minutes(5)))
+    func aPartitionedRingKeepsServingAndHealsWithoutLosingPostings() async throws {
+        let directory = NSTemporaryDirectory() + "coursemesh-partition-" + UUID().uuidString.prefix(8).lowercased()
+        let partition = try await LoopbackPartition(directory: directory)
+        let split = 8
+        let wrapper = try partition.wrapper(binary: LocalFederationTests.binary, split: split)
+        let mesh = try await FaultFederation.start(count: 16, perSite: 25) { configuration in
+            configuration.executable = wrapper
+            configuration.directory = directory
+        }
+        do {
+            try await partitionAndHeal(mesh, partition: partition, split: split)
+        } catch {
+            try? await partition.heal()
+            await mesh.federation.stop()
+            throw error
+        }
+        try await partition.heal()
+        await mesh.federation.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func partitionAndHeal(_ mesh: FaultFederation, partition: LoopbackPartition, split: Int) async throws {
+        let sideA = Array(0..<split), sideB = Array(split..<mesh.nodes.count)
+        try await partition.split(portsA: sideA.map { mesh.nodes[$0].port }, portsB: sideB.map { mesh.nodes[$0].port })
+
+        // During the split (bounded): both sides answer every query (200, in time), and the
+        // split is real: each side's first node comes to see fewer than 16 members.
+        let deadline = ContinuousClock.now + .seconds(45)
+        var answered = 0, partial = 0, short = 0
+        var errors: [String] = []
+        var seenSplit = Set<Int>()
+        var round = 0
+        while ContinuousClock.now < deadline, seenSplit.count < 2 || round < 2 {
+            for i in [sideA[0], sideB[0]] {
+                for q in mesh.queries.prefix(20) {
+                    let a = await mesh.ask(i, q)
+                    answered += 1
+                    if a.status != 200 { errors.append("'\(q)' on node \(i) (log \(mesh.nodes[i].logPath)): status \(a.status): \(a.body)") }
+                    if a.partial { partial += 1 } else if a.ids != mesh.expected[q]! { short += 1 }
+                }
+                if let m = await mesh.members(i), m < 16 { seenSplit.insert(i) }
+            }
+            round += 1
+        }
+        #expect(errors.isEmpty, "\(errors.count) of \(answered) queries failed during the split:\n\(errors.prefix(5).joined(separator: "\n"))")
+        try #require(seenSplit.count == 2, "after 45 s of partition, nodes \(Set([sideA[0], sideB[0]]).subtracting(seenSplit).sorted()) still report 16 members: the split did not take")
+        print("partition: \(answered) queries answered during the split, \(partial) partial, \(short) short (holders across the split)")
+
+        // Heal: membership converges and the same queries give the same complete answers.
+        try await partition.heal()
+        if let w = await mesh.waitForMembers(16, on: Array(mesh.nodes.indices), within: .seconds(150)) {
+            Issue.record("after healing: \(w)")
+            return
+        }
+        if let w = await mesh.waitUntilComplete(from: [sideA[0], sideB[0]], within: .seconds(60)) {
+            Issue.record("after healing: \(w)")
+        }
+    }
+}
