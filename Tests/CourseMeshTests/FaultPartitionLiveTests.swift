@@ -16,19 +16,21 @@ struct FaultPartitionLiveTests {
             configuration.executable = wrapper
             configuration.directory = directory
         }
+        let healed: Bool
         do {
-            try await partitionAndHeal(mesh, partition: partition, split: split)
+            healed = try await partitionAndHeal(mesh, partition: partition, split: split)
         } catch {
             try? await partition.heal()
             await mesh.federation.stop()
-            throw error
+            throw error  // logs kept
         }
         try await partition.heal()
         await mesh.federation.stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        if healed { try? FileManager.default.removeItem(atPath: directory) }  // else the logs named above stay
     }
 
-    func partitionAndHeal(_ mesh: FaultFederation, partition: LoopbackPartition, split: Int) async throws {
+    /// False when it recorded an issue.
+    func partitionAndHeal(_ mesh: FaultFederation, partition: LoopbackPartition, split: Int) async throws -> Bool {
         let sideA = Array(0..<split), sideB = Array(split..<mesh.nodes.count)
         try await partition.split(portsA: sideA.map { mesh.nodes[$0].port }, portsB: sideB.map { mesh.nodes[$0].port })
 
@@ -62,13 +64,13 @@ struct FaultPartitionLiveTests {
         let healStart = ContinuousClock.now
         if let w = await mesh.waitForMembers(16, on: Array(mesh.nodes.indices), within: .seconds(150)) {
             Issue.record("after healing: \(w)")
-            return
+            return false
         }
         let membersTook = ContinuousClock.now - healStart
-        if let w = await mesh.waitUntilComplete(from: [sideA[0], sideB[0]], within: .seconds(60)) {
-            Issue.record("after healing: \(w)")
-        }
+        let complete = await mesh.waitUntilComplete(from: [sideA[0], sideB[0]], within: .seconds(60))
+        if let w = complete { Issue.record("after healing: \(w)") }
         print("partition: split seen in \(splitTook); \(answered) queries during it: \(errors.count) failed, \(partial) partial, \(short) short; "
               + "16 members everywhere \(membersTook) after healing, all complete \(ContinuousClock.now - healStart) after")
+        return complete == nil && errors.isEmpty
     }
 }

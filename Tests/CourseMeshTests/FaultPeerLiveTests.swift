@@ -52,7 +52,7 @@ struct FaultPeerLiveTests {
     @Test(.timeLimit(.minutes(3)))
     func aSlowOrGarbageTermHolderIsFailedOverAndAnswersStayComplete() async throws {
         let mesh = try await FaultFederation.start(count: 6, perSite: 60)
-        defer { Task { await mesh.federation.stop() } }
+        defer { Task { await mesh.federation.stop(removeFiles: false) } }  // logs kept when the test throws
         let peer = try BadPeer()
         _ = try await peer.server.start()
         defer { Task { await peer.server.shutdown(grace: .seconds(1)) } }
@@ -63,7 +63,11 @@ struct FaultPeerLiveTests {
         let reply = try await HTTPTransport(client: client).send(.join(JoinRequest(member: MemberState(url: peer.url, version: 1, alive: true))),
                                                                 to: try NodeURL(mesh.nodes[0].url), timeout: .seconds(10))
         #expect(!"\(reply)".isEmpty)
-        if let w = await mesh.waitForMembers(7, on: Array(mesh.nodes.indices), within: .seconds(30)) { Issue.record("\(w)"); return }
+        if let w = await mesh.waitForMembers(7, on: Array(mesh.nodes.indices), within: .seconds(30)) {
+            Issue.record("\(w)")
+            await mesh.federation.stop(removeFiles: false)
+            return
+        }
 
         // The queries whose term the bad peer now holds (owner first where possible).
         let urls = mesh.nodes.map(\.url) + [peer.url.string]
@@ -72,6 +76,7 @@ struct FaultPeerLiveTests {
         try #require(!owned.isEmpty, "the bad peer owns none of the \(mesh.queries.count) query terms")
         let chosen = Array((owned + involved.filter { !owned.contains($0) }).prefix(8))
 
+        var failed = false
         for misbehaviour in [Misbehaviour.slow, .garbage] {
             peer.state.mode.withLock { $0 = misbehaviour }
             let before = peer.state.searchRequests.withLock { $0 }
@@ -85,9 +90,11 @@ struct FaultPeerLiveTests {
                 for await w in group { if let w { out.append(w) } }
                 return out
             }
+            failed = failed || !wrong.isEmpty
             #expect(wrong.isEmpty, "with a \(misbehaviour) peer: \(wrong.joined(separator: "\n"))")
             #expect(peer.state.searchRequests.withLock { $0 } > before, "the \(misbehaviour) peer was never asked: the test proved nothing")
         }
-        await mesh.federation.stop()
+        // Logs named in failure messages stay on disk when anything failed.
+        await mesh.federation.stop(removeFiles: !failed)
     }
 }

@@ -93,13 +93,13 @@ extension OverlayNode {
         if entry.attempts < Self.deadProbeAttempts && deadIDs.insert(entry.state.id).inserted { recentlyDead.append(entry) }
     }
 
-    /// Members a peer's list shows alive that this node remembers dead (at most 8 per repair):
+    /// Members a peer's list shows alive that this table holds dead (at most 8 per repair):
     /// the peer may reach them where this node's side of a healed partition never probes them
     /// (their successor here is one of the peer's side, which never held them dead), so they
     /// are told now and refute with a new incarnation.
     func recheckDead(listedBy listed: Set<RingKey>) async {
-        let disputed = recentlyDead.filter { listed.contains($0.state.id) }.prefix(8).map(\.state)
-        for dead in disputed where view.state(of: dead.id)?.alive != true { _ = await tellDead(dead) }
+        let disputed = listed.sorted().compactMap { id in view.state(of: id).flatMap { $0.alive ? nil : $0 } }.prefix(8)
+        for dead in disputed { _ = await tellDead(dead) }
     }
 
     /// Pings a member held dead with that verdict; when it answers alive (refuting with a new
