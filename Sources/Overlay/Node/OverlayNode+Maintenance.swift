@@ -52,7 +52,10 @@ extension OverlayNode {
             tableMismatch[peer.id] = n
             if n >= configuration.tableRepairAfter {
                 tableMismatch[peer.id] = 0
-                if let listed = try? await pullMembers(from: peer) { await checkUnlisted(by: listed, peer: peer) }
+                if let listed = try? await pullMembers(from: peer) {
+                    await checkUnlisted(by: listed, peer: peer)
+                    await recheckDead(listedBy: listed)
+                }
             }
         } else {
             tableMismatch[peer.id] = nil
@@ -86,13 +89,29 @@ extension OverlayNode {
         deadIDs.remove(entry.state.id)
         guard view.state(of: entry.state.id)?.alive != true else { return }
         entry.attempts += 1
-        let dead = view.state(of: entry.state.id) ?? entry.state
+        if await tellDead(entry.state) { return }
+        if entry.attempts < Self.deadProbeAttempts && deadIDs.insert(entry.state.id).inserted { recentlyDead.append(entry) }
+    }
+
+    /// Members a peer's list shows alive that this table holds dead (at most 8 per repair):
+    /// the peer may reach them where this node's side of a healed partition never probes them
+    /// (their successor here is one of the peer's side, which never held them dead), so they
+    /// are told now and refute with a new incarnation.
+    func recheckDead(listedBy listed: Set<RingKey>) async {
+        let disputed = listed.sorted().compactMap { id in view.state(of: id).flatMap { $0.alive ? nil : $0 } }.prefix(8)
+        for dead in disputed { _ = await tellDead(dead) }
+    }
+
+    /// Pings a member held dead with that verdict; when it answers alive (refuting with a new
+    /// incarnation), learns and announces it. True when it is back in the table.
+    func tellDead(_ remembered: MemberState) async -> Bool {
+        let dead = view.state(of: remembered.id) ?? remembered
         let message = PingRequest(from: me, events: [dead], table: tableSummary)
         if case .pong(let reply)? = try? await request(.ping(message), to: dead.url), reply.member.url == dead.url {
             learn([reply.member] + reply.events)
-            if reply.member.alive && view.contains(dead.id) { announce(reply.member); return }
+            if reply.member.alive && view.contains(dead.id) { announce(reply.member); return true }
         }
-        if entry.attempts < Self.deadProbeAttempts && deadIDs.insert(entry.state.id).inserted { recentlyDead.append(entry) }
+        return false
     }
 
     /// Probes of one dead member before it is forgotten (16 × 8 periods ≈ 2 minutes at 1 s).
