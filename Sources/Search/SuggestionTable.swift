@@ -39,6 +39,10 @@ public struct SuggestionTable: Sendable {
         }
     }
 
+    /// Every word with the number of documents using it (what a site publishes for federated
+    /// suggestions).
+    public var wordCounts: [String: Int] { counts }
+
     /// Up to `limit` words starting with `prefix` (folded like the index), most used first,
     /// ties alphabetical.
     public func suggestions(prefix: String, limit: Int) -> [String] {

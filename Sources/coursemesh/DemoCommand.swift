@@ -41,6 +41,9 @@ enum DemoCommand: Command {
         configuration.directory = directory
         configuration.startTimeout = .seconds(timeout)
         configuration.logLevel = options.string("log-level") ?? "notice"
+        // A short rollup period, so /stats and the ranking statistics cover every campus within
+        // seconds of the pushes instead of a production minute.
+        configuration.extraArguments = ["--stats-period", "2"]
         let federation = LocalFederation(configuration)
         let pushed = campuses.campuses.filter { c in configuration.sites.contains { $0.url == c.url } }.reduce(0) { $0 + $1.courses.count }
         say("Starting \(count) CourseMesh node\(count == 1 ? "" : "s") on 127.0.0.1:\(port)…\(port + count - 1) (logs in \(directory))")

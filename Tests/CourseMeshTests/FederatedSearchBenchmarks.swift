@@ -24,6 +24,10 @@ struct FederatedSearchBenchmarks {
         return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
 
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000
+    }
+
     static func metric(_ node: String, _ name: String) async throws -> Double {
         let (_, data) = try await FederatedSearchLiveTests.http(node + "/metrics")
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(name + " ") {
@@ -82,7 +86,8 @@ struct FederatedSearchBenchmarks {
             && !$0.contains("-") && !$0.contains(" OR ") && $0.split(separator: " ").count == 2 }
         #expect(!pairs.isEmpty)
         let begin = ContinuousClock.now
-        let latencies: [(client: Double, took: Double)] = try await withThrowingTaskGroup(of: (Double, Double).self) { group in
+        let timed: [(client: Double, took: Double, at: Double, index: Int, query: String)] = try await withThrowingTaskGroup(
+            of: (Double, Double, Double, Int, String).self) { group in
             for i in 0..<Self.queryCount {
                 let query = pairs[i % pairs.count]
                 let node = nodes[i % nodes.count].url
@@ -94,13 +99,24 @@ struct FederatedSearchBenchmarks {
                     let (_, data) = try await FederatedSearchLiveTests.http(components.url!.absoluteString)
                     let elapsed = ContinuousClock.now - t0
                     let took = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["took_ms"] as? Int ?? -1
-                    return (Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000, Double(took))
+                    return (Self.milliseconds(elapsed), Double(took), Self.milliseconds(t0 - begin), i, query)
                 }
             }
-            var out: [(Double, Double)] = []
+            var out: [(Double, Double, Double, Int, String)] = []
             for try await l in group { out.append(l) }
             return out
         }
+        // The slowest queries with when they started and where: tells a cold first ask, a
+        // periodic stall or a global pause apart.
+        for slow in timed.sorted(by: { $0.client > $1.client }).prefix(8) {
+            print(String(format: "BENCH slow query: %.1f ms (took_ms %.0f) at +%.0f ms on node %d: ", slow.client, slow.took, slow.at, slow.index % nodes.count) + slow.query)
+        }
+        let latencies = timed.map { (client: $0.client, took: $0.took) }
+        // The same without each node's first query (queries 0..<16, one per node): what a node
+        // that has already answered once serves.
+        let warm = timed.filter { $0.index >= nodes.count }.map(\.client)
+        print(String(format: "BENCH query (after each node's first query): %d queries: client p50 %.2f ms p99 %.2f ms",
+                     warm.count, Self.percentile(warm, 0.5), Self.percentile(warm, 0.99)))
         let client = latencies.map(\.client), took = latencies.map(\.took)
         print(String(format: "BENCH query: %d two-term queries at 50/s over 16 nodes: client p50 %.2f ms p99 %.2f ms; node took_ms p50 %.0f p99 %.0f",
                      latencies.count, Self.percentile(client, 0.5), Self.percentile(client, 0.99), Self.percentile(took, 0.5), Self.percentile(took, 0.99)))

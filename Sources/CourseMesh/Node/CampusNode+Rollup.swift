@@ -31,10 +31,15 @@ extension CampusNode {
     public var rollupService: RollupService? { rollup }
 
     /// The index-wide document count and field-length sums for ranking (N and avgdl): from
-    /// the newest global aggregate when in an overlay and one has arrived, else this site's own.
+    /// the newest global aggregate when in an overlay and one has arrived that counts at least
+    /// this site's own documents, else this site's own figures.
     public func indexTotals() async -> IndexTotals {
-        if let rollup, let totals = await rollup.indexTotals { return totals }
-        return IndexTotals(GlobalAggregate(aggregate: aggregate, asOf: aggregateAsOf, root: nodeURL.id.hex))
+        let own = IndexTotals(GlobalAggregate(aggregate: aggregate, asOf: aggregateAsOf, root: nodeURL.id.hex))
+        // A global that counts fewer documents than this site holds predates this site's own
+        // changes (the rollup catches up within depth + 1 periods): ranking on it would skew
+        // every score, so the site's own figures stand in until it has caught up.
+        if let rollup, let totals = await rollup.indexTotals, totals.documents >= own.documents { return totals }
+        return own
     }
 
     /// The global statistics as the rollup holds them; `as_of` null before the first global arrived.

@@ -9,10 +9,13 @@ import Web
 final class FederatedSearch: Sendable {
     let network: any SearchNetwork
     let publisher: SearchPublisher
+    /// The publisher of this site's suggestion words (CampusNode+Suggest.swift).
+    let suggestionPublisher: SuggestionPublisher?
 
-    init(network: any SearchNetwork, publisher: SearchPublisher) {
+    init(network: any SearchNetwork, publisher: SearchPublisher, suggestionPublisher: SuggestionPublisher? = nil) {
         self.network = network
         self.publisher = publisher
+        self.suggestionPublisher = suggestionPublisher
     }
 }
 
@@ -27,7 +30,9 @@ extension CampusNode {
         await overlay.register(app: FederationSettings.applicationName,
                                SearchOwner(network: overlay, settings: settings, blockedSites: blockedSites))
         federation = FederatedSearch(network: overlay, publisher: SearchPublisher(
-            site: site, network: overlay, ledger: NodeMetaPublicationLedger(meta: store.meta), settings: settings))
+            site: site, network: overlay, ledger: NodeMetaPublicationLedger(meta: store.meta), settings: settings),
+            suggestionPublisher: SuggestionPublisher(site: site, network: overlay, ledger: NodeMetaSuggestionLedger(meta: store.meta),
+                                                     settings: settings))
         if publish { await publishOwnCourses() }
     }
 
@@ -38,6 +43,7 @@ extension CampusNode {
     @discardableResult
     public func publishOwnCourses() async -> PublishReport? {
         guard let federation else { return nil }
+        await publishSuggestionWords()
         do {
             let report = try await federation.publisher.publish(await index.allPostings(),
                                                                 versionFloor: UInt64(max(0, clock.now().milliseconds)))

@@ -141,7 +141,8 @@ public actor CampusNode: NodeServices {
     }
 
     public func suggest(prefix: String, limit: Int) async throws -> [String] {
-        suggestions.suggestions(prefix: prefix, limit: limit)
+        if federation != nil { return await federatedSuggestions(prefix: prefix, limit: limit) }
+        return suggestions.suggestions(prefix: prefix, limit: limit)
     }
 
     public func globalStats() async throws -> GlobalStatsReply {

@@ -60,8 +60,7 @@ public final class OverlayPostingSource: PostingSource {
 
     public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {
         let answers = await ask(terms: terms, message: { .postings(terms: $0, candidates: candidates) }) { bytes in
-            let batch = try SearchCoding.decode(PostingBatch.self, bytes)
-            return Dictionary(grouping: batch.postings, by: \.term)
+            Dictionary(grouping: try PostingWireFormat.postings(bytes), by: \.term)
         }
         return answers.mapValues { $0 ?? [] }
     }

@@ -26,6 +26,10 @@ public enum SearchMessage: Codable, Hashable, Sendable {
     case frequencies(terms: [String])
     /// Postings of `terms`, restricted to `candidates` when given.
     case postings(terms: [String], candidates: CandidateFilter?)
+    /// A site's changed word counts for prefixes this holder keeps (SuggestionMessages.swift).
+    case publishSuggestions(from: String, site: String, prefixes: [PublishedPrefix])
+    /// The most used words starting with `prefix` (at least 3 folded characters) over all sites.
+    case suggest(prefix: String, limit: Int)
 
     enum CodingKeys: String, CodingKey { case kind, from, site, documents, terms, candidates }
 
@@ -40,6 +44,8 @@ public enum SearchMessage: Codable, Hashable, Sendable {
         case "postings":
             self = .postings(terms: try c.decode([String].self, forKey: .terms),
                              candidates: try c.decodeIfPresent(CandidateFilter.self, forKey: .candidates))
+        case "publish_suggestions", "suggest":
+            self = try Self.decodeSuggestion(from: decoder)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown kind \(other)")
         }
@@ -61,14 +67,23 @@ public enum SearchMessage: Codable, Hashable, Sendable {
             try c.encode("postings", forKey: .kind)
             try c.encode(terms, forKey: .terms)
             try c.encodeIfPresent(candidates, forKey: .candidates)
+        case .publishSuggestions, .suggest:
+            try encodeSuggestion(to: encoder)
         }
     }
 
-    /// The JSON bytes of this message.
-    public var bytes: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    /// The bytes of this message: `publish` in the binary shape of `PostingWireFormat` (it
+    /// carries the bulk of the index), the small query messages as JSON.
+    public var bytes: [UInt8] {
+        if case let .publish(from, site, documents, terms) = self {
+            return PostingWireFormat.publish(from: from, site: site, documents: documents, terms: terms)
+        }
+        return Array((try? JSONEncoder().encode(self)) ?? Data())
+    }
 
-    /// Decodes a message; throws `SearchError` (400) naming what was wrong.
+    /// Decodes a message (binary or JSON); throws `SearchError` (400) naming what was wrong.
     public static func decode(_ bytes: [UInt8]) throws -> SearchMessage {
+        if bytes.first == PostingWireFormat.messageMagic { return try PostingWireFormat.message(bytes) }
         do { return try JSONDecoder().decode(SearchMessage.self, from: Data(bytes)) } catch {
             throw SearchError.malformedMessage(String(describing: error).prefix(200).description)
         }

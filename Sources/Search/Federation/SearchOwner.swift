@@ -19,6 +19,7 @@ public actor SearchOwner: OverlayApplication {
     private var blockedHosts: Set<String>
     private var originCache: [String: String] = [:]
     private var lists: [String: (signature: [String], postings: [Posting])] = [:]
+    private var decodedItems: [ItemID: (version: UInt64, postings: [Posting])] = [:]
     private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
     private var siteCounts: [String: Int] = [:]
     private var counted = false
@@ -35,6 +36,7 @@ public actor SearchOwner: OverlayApplication {
     public func block(site: String) {
         blockedHosts.insert(CourseDocumentValidation.host(of: site) ?? site.lowercased())
         lists = [:]
+        decodedItems = [:]
     }
 
     public func receive(_ payload: [UInt8], key: RingKey?) async throws -> [UInt8] {
@@ -50,12 +52,26 @@ public actor SearchOwner: OverlayApplication {
                 let held = list(of: term)
                 out += candidates.map { filter in held.filter { filter.contains($0.document.id) } } ?? held
             }
-            return SearchCoding.encode(PostingBatch(postings: out))
+            return PostingWireFormat.encode(out)
+        case let .publishSuggestions(from, site, prefixes):
+            let items = try SuggestionHolder.items(site: site, prefixes: prefixes)
+            guard let siteHost = CourseDocumentValidation.host(of: site) else {
+                throw SearchError.originMismatch("the site \(site) is not an http(s) URL")
+            }
+            guard !blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
+            guard CourseDocumentValidation.host(of: try await origin(of: from)) == siteHost else {
+                throw SearchError.originMismatch("the publishing node \(from) does not serve \(site)")
+            }
+            return SearchCoding.encode(PublishReply(stored: try await network.storeLocal(items).count))
+        case let .suggest(prefix, limit):
+            return SearchCoding.encode(try SuggestionHolder.answer(prefix: prefix, limit: limit, store: network.store,
+                                                                   blockedHosts: blockedHosts))
         }
     }
 
     /// The live (non-tombstone, non-blocked) postings of `term` held here, decoded once per
-    /// version of the term's items (writes to other keys leave the cached list valid).
+    /// version of each site's item (a site's rewrite re-decodes only that site's item; writes to
+    /// other keys leave the cached list valid).
     func list(of term: String) -> [Posting] {
         let items = network.store.items(at: .term(term)).filter { $0.name.hasPrefix("site:") }
         let signature = items.map { $0.name + "@" + String($0.version) }
@@ -63,9 +79,16 @@ public actor SearchOwner: OverlayApplication {
         var postings: [Posting] = []
         for item in items where !item.isTombstone {
             let site = String(item.name.dropFirst(5))
-            guard !blockedHosts.contains(CourseDocumentValidation.host(of: site) ?? site),
-                  let batch = try? SearchCoding.decode(PostingBatch.self, item.value.bytes) else { continue }
-            postings += batch.postings.filter { $0.term == term }
+            guard !blockedHosts.contains(CourseDocumentValidation.host(of: site) ?? site) else { continue }
+            if let cached = decodedItems[item.id], cached.version == item.version {
+                postings += cached.postings
+                continue
+            }
+            guard let decoded = try? PostingWireFormat.postings(item.value.bytes) else { continue }
+            let own = decoded.filter { $0.term == term }
+            if decodedItems.count > 262_144 { decodedItems = [:] }
+            decodedItems[item.id] = (item.version, own)
+            postings += own
         }
         postings.sort { $0.document.id < $1.document.id }
         if lists.count > 4096 { lists = [:] }
@@ -89,16 +112,16 @@ public actor SearchOwner: OverlayApplication {
         let name = postingItemName(site: site)
         var items: [StoredItem] = []
         var counts: [Int] = []
+        // Each document is encoded once per request; a term's item copies the bytes of its documents.
+        let encodedDocuments = documents.map(PostingWireFormat.encodeDocument)
         for published in terms {
             guard published.entries.allSatisfy({ documents.indices.contains($0.doc) }) else {
                 throw SearchError.malformedMessage("an entry of term \(published.term) points outside the documents")
             }
-            let postings = published.entries.map {
-                Posting(term: published.term, document: documents[$0.doc], occurrence: $0.occurrence)
-            }
-            let value = postings.isEmpty ? [] : SearchCoding.encode(PostingBatch(postings: postings))
+            let value = published.entries.isEmpty ? []
+                : PostingWireFormat.item(term: published.term, entries: published.entries, encodedDocuments: encodedDocuments)
             items.append(StoredItem(key: .term(published.term), name: name, version: published.version, value: value))
-            counts.append(postings.count)
+            counts.append(published.entries.count)
         }
         countIfNeeded()
         var projected = siteCounts[siteHost] ?? 0
@@ -108,6 +131,16 @@ public actor SearchOwner: OverlayApplication {
         }
         guard projected <= settings.perSiteQuota else { throw SearchError.quotaExceeded(site, settings.perSiteQuota) }
         let stored = try await network.storeLocal(items)
+        // The postings just accepted are the decoded form of the items stored: cache them, so
+        // the first query of a term never decodes what was published here.
+        let byID = Dictionary(zip(items.map(\.id), terms), uniquingKeysWith: { a, _ in a })
+        for item in stored where decodedItems[item.id].map({ $0.version < item.version }) ?? true {
+            guard let published = byID[item.id] else { continue }
+            if decodedItems.count > 262_144 { decodedItems = [:] }
+            decodedItems[item.id] = (item.version, published.entries.map {
+                Posting(term: published.term, document: documents[$0.doc], occurrence: $0.occurrence)
+            }.sorted { $0.document.id < $1.document.id })
+        }
         // Count what was stored, against the counts as they are now (another request may have
         // been accepted while the store wrote).
         let countOf = Dictionary(zip(items.map(\.id), counts), uniquingKeysWith: { a, _ in a })
@@ -130,8 +163,7 @@ public actor SearchOwner: OverlayApplication {
         counted = true
         for item in network.store.items(in: KeyRange(after: .zero, upTo: .zero), after: nil, limit: Int.max)
         where item.name.hasPrefix("site:") {
-            let count = item.isTombstone ? 0
-                : (try? SearchCoding.decode(PostingBatch.self, item.value.bytes))?.terms.values.reduce(0) { $0 + $1.count } ?? 0
+            let count = item.isTombstone ? 0 : PostingWireFormat.postingCount(item.value.bytes)
             itemCounts[item.id] = (item.version, count)
             siteCounts[Self.host(ofItemNamed: item.name), default: 0] += count
         }

@@ -1,0 +1,90 @@
+import MeshCore
+import Testing
+@testable import Search
+
+/// The binary posting lists and publish requests: lossless round trips, the JSON shapes still
+/// read, and malformed bytes refused with a `SearchError` rather than a trap.
+@Suite struct PostingWireFormatTests {
+    static let site = SiteInfo(url: "https://moodle.example.edu", name: "Example", country: "ES", language: "es")
+
+    static func postings() -> [Posting] {
+        let docs = [
+            CourseDocument(courseID: 7, url: "https://moodle.example.edu/course/view.php?id=7",
+                           fullName: "Programación en C++", shortName: "PROG", summary: "Aprende <b>C++</b> & más. 日本語",
+                           categoryPath: ["Informática", "Grado"], tags: ["c++", "código"], language: "", format: "topics",
+                           startDate: -86_400, endDate: nil, timeModified: 1, openEnrolment: true, enrolledCount: 3,
+                           modules: [.init(type: "forum", name: "Foro de dudas")]),
+            CourseDocument(courseID: 8, url: "https://moodle.example.edu/course/view.php?id=8",
+                           fullName: "Programación avanzada", shortName: "PROG2", summary: "",
+                           categoryPath: [], tags: [], language: "en", format: "topics",
+                           startDate: nil, endDate: nil, timeModified: 1_700_000_000_000, openEnrolment: false, enrolledCount: 0,
+                           modules: []),
+        ]
+        return docs.flatMap { DocumentIndexer.postings(for: $0, site: site) }
+    }
+
+    @Test func binaryPostingListsRoundTripEveryField() throws {
+        let postings = Self.postings()
+        let bytes = PostingWireFormat.encode(postings)
+        #expect(bytes.first == PostingWireFormat.batchMagic)
+        let decoded = try PostingWireFormat.postings(bytes)
+        #expect(decoded == PostingBatch(postings: postings).postings)
+        #expect(PostingWireFormat.postingCount(bytes) == postings.count)
+    }
+
+    @Test func jsonPostingListsStillRead() throws {
+        let postings = Self.postings()
+        let json = try JSONCoding.encode(PostingBatch(postings: postings))
+        #expect(Set(try PostingWireFormat.postings(json)) == Set(postings))
+    }
+
+    @Test func itemBuiltFromEncodedDocumentsEqualsTheTermsPostings() throws {
+        let postings = Self.postings().filter { $0.term == "programacion" }
+        #expect(postings.count == 2)
+        let documents = postings.map(\.document)
+        let entries = postings.enumerated().map { PostingBatch.Entry(doc: $0.offset, occurrence: $0.element.occurrence) }
+        let item = PostingWireFormat.item(term: "programacion", entries: entries, encodedDocuments: documents.map(PostingWireFormat.encodeDocument))
+        #expect(try PostingWireFormat.postings(item) == postings)
+    }
+
+    @Test func publishRequestsTravelBinaryAndDecodeToTheSameMessage() throws {
+        let postings = Self.postings()
+        let batch = PostingBatch(postings: postings)
+        let terms = batch.terms.keys.sorted().map { PublishedTerm(term: $0, version: 1_700_000_000_123, entries: batch.terms[$0]!) }
+            + [PublishedTerm(term: "gone", version: 9, entries: [])]
+        let message = SearchMessage.publish(from: "http://127.0.0.1:7001", site: Self.site.url, documents: batch.documents, terms: terms)
+        #expect(message.bytes.first == PostingWireFormat.messageMagic)
+        #expect(try SearchMessage.decode(message.bytes) == message)
+        let query = SearchMessage.postings(terms: ["a", "b"], candidates: nil)
+        #expect(try SearchMessage.decode(query.bytes) == query)
+    }
+
+    @Test func malformedBinaryIsRefusedWithABadMessageError() {
+        let bytes = PostingWireFormat.encode(Self.postings())
+        for cut in [2, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: SearchError.self) { try PostingWireFormat.postings(Array(bytes[..<cut])) }
+        }
+        // A count far past the payload's end must not allocate or trap.
+        #expect(throws: SearchError.self) { try PostingWireFormat.postings([PostingWireFormat.batchMagic, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }
+        #expect(throws: SearchError.self) { try SearchMessage.decode([PostingWireFormat.messageMagic, 1, 1, 0xFF, 0x7F]) }
+        #expect(throws: SearchError.self) { try PostingWireFormat.postings(bytes + [0]) }
+    }
+}
+
+extension PostingWireFormatTests {
+    /// Document indices are not counts: an entry near the end may point at a document index
+    /// larger than the bytes left.
+    @Test func entriesPointingFarIntoManyDocumentsDecode() throws {
+        let base = Self.postings()[0]
+        let postings = (0..<300).map { i -> Posting in
+            var p = base
+            p.document.id = "doc-\(i)"
+            return p
+        }
+        #expect(try PostingWireFormat.postings(PostingWireFormat.encode(postings)).count == 300)
+        let batch = PostingBatch(postings: postings)
+        let message = SearchMessage.publish(from: "http://127.0.0.1:7001", site: Self.site.url, documents: batch.documents,
+                                            terms: [PublishedTerm(term: base.term, version: 1, entries: batch.terms[base.term]!)])
+        #expect(try SearchMessage.decode(message.bytes) == message)
+    }
+}
