@@ -109,12 +109,12 @@ struct FaultFederation {
 
     /// Nil when `answer` is either complete or marked partial; else why it is wrong (names node and log).
     func silentlyWrong(_ answer: Answer, query: String, node i: Int) -> String? {
-        let where_ = "node \(i) (log \(nodes[i].logPath))"
-        guard answer.status == 200 else { return "'\(query)' on \(where_): status \(answer.status): \(answer.body)" }
+        let place = "node \(i) (log \(nodes[i].logPath))"
+        guard answer.status == 200 else { return "'\(query)' on \(place): status \(answer.status): \(answer.body)" }
         if answer.partial { return nil }
         let want = expected[query]!
         guard answer.ids == want else {
-            return "'\(query)' on \(where_): not partial, yet \(want.subtracting(answer.ids).count) of \(want.count) results missing and \(answer.ids.subtracting(want).count) extra"
+            return "'\(query)' on \(place): not partial, yet \(want.subtracting(answer.ids).count) of \(want.count) results missing and \(answer.ids.subtracting(want).count) extra"
         }
         return nil
     }
