@@ -25,8 +25,7 @@ struct FaultPeerLiveTests {
         let server: HTTPServer
         let state = PeerState()
 
-        init() throws {
-            let port = try freePort()
+        init(port: Int) throws {
             url = try NodeURL("http://127.0.0.1:\(port)")
             let me = MemberState(url: url, version: 1, alive: true)
             var router = Router()
@@ -53,7 +52,14 @@ struct FaultPeerLiveTests {
     func aSlowOrGarbageTermHolderIsFailedOverAndAnswersStayComplete() async throws {
         let mesh = try await FaultFederation.start(count: 6, perSite: 60)
         defer { Task { await mesh.federation.stop(removeFiles: false) } }  // logs kept when the test throws
-        let peer = try BadPeer()
+        // A free port whose URL makes the peer the owner of at least two query terms (bounded tries).
+        let ring = mesh.nodes.map(\.url)
+        func owned(by url: String) -> Int {
+            mesh.queries.filter { FaultFederation.holders(of: mesh.terms[$0]![0], among: ring + [url]).first == (try? NodeURL(url)) }.count
+        }
+        var port = try freePort()
+        for _ in 0..<100 where owned(by: "http://127.0.0.1:\(port)") < 2 { port = try freePort() }
+        let peer = try BadPeer(port: port)
         _ = try await peer.server.start()
         defer { Task { await peer.server.shutdown(grace: .seconds(1)) } }
 
