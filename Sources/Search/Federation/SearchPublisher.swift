@@ -25,16 +25,14 @@ public struct PublishReport: Hashable, Sendable {
 public actor SearchPublisher {
     public nonisolated let site: SiteInfo
     private let network: any SearchNetwork
-    private let ledger: any PublicationLedger
+    private let sequence: PublicationSequence
     private let settings: FederationSettings
-    private var entries: [String: PublishedEntry]?
-    private var tail: Task<Void, Never>?
 
     public init(site: SiteInfo, network: any SearchNetwork, ledger: any PublicationLedger,
                 settings: FederationSettings = .init()) {
         self.site = site
         self.network = network
-        self.ledger = ledger
+        self.sequence = PublicationSequence(ledger: ledger)
         self.settings = settings
     }
 
@@ -43,21 +41,12 @@ public actor SearchPublisher {
     /// whose ledger was lost still supersedes what it published before). Throws only when the
     /// ledger cannot be read or written; unreachable holders are reported, not thrown.
     public func publish(_ postings: [Posting], versionFloor: UInt64 = 0) async throws -> PublishReport {
-        let previous = tail
-        let run = Task { () async throws -> PublishReport in
-            await previous?.value
-            return try await self.run(postings, versionFloor: versionFloor)
-        }
-        tail = Task { _ = try? await run.value }
-        return try await run.value
+        try await sequence.run { try await self.run(postings, versionFloor: versionFloor) }
     }
 
     /// The ledger as last saved (for tests and the node page).
     public func publishedTerms() async throws -> [String: PublishedEntry] {
-        if let entries { return entries }
-        let loaded = try await ledger.load()
-        entries = loaded
-        return loaded
+        try await sequence.load()
     }
 
     private func run(_ postings: [Posting], versionFloor: UInt64) async throws -> PublishReport {
@@ -123,8 +112,7 @@ public actor SearchPublisher {
             entry.complete = !holdersOfTerm[i].isEmpty && holdersOfTerm[i].allSatisfy { acked[$0] == true }
             ledgerEntries[item.term] = entry
         }
-        try await ledger.save(ledgerEntries)
-        entries = ledgerEntries
+        try await sequence.save(ledgerEntries)
         return report
     }
 

@@ -13,16 +13,14 @@ import Overlay
 public actor SuggestionPublisher {
     public nonisolated let site: SiteInfo
     private let network: any SearchNetwork
-    private let ledger: any PublicationLedger
+    private let sequence: PublicationSequence
     private let settings: FederationSettings
-    private var entries: [String: PublishedEntry]?
-    private var tail: Task<Void, Never>?
 
     public init(site: SiteInfo, network: any SearchNetwork, ledger: any PublicationLedger,
                 settings: FederationSettings = .init()) {
         self.site = site
         self.network = network
-        self.ledger = ledger
+        self.sequence = PublicationSequence(ledger: ledger)
         self.settings = settings
     }
 
@@ -32,21 +30,12 @@ public actor SuggestionPublisher {
     /// `maxWordsPerPrefix` words under one prefix only the most used are kept. Versions are at least `versionFloor`. Throws only when the
     /// ledger cannot be read or written; unreachable holders are reported and retried next time.
     public func publish(_ counts: [String: Int], versionFloor: UInt64 = 0) async throws -> PublishReport {
-        let previous = tail
-        let run = Task { () async throws -> PublishReport in
-            await previous?.value
-            return try await self.run(counts, versionFloor: versionFloor)
-        }
-        tail = Task { _ = try? await run.value }
-        return try await run.value
+        try await sequence.run { try await self.run(counts, versionFloor: versionFloor) }
     }
 
     /// The ledger as last saved, prefix → entry (for tests and diagnostics).
     public func publishedPrefixes() async throws -> [String: PublishedEntry] {
-        if let entries { return entries }
-        let loaded = try await ledger.load()
-        entries = loaded
-        return loaded
+        try await sequence.load()
     }
 
     private func run(_ counts: [String: Int], versionFloor: UInt64) async throws -> PublishReport {
@@ -126,8 +115,7 @@ public actor SuggestionPublisher {
             entry.complete = !holdersOfPrefix[i].isEmpty && holdersOfPrefix[i].allSatisfy { acked[$0] == true }
             ledgerEntries[item.prefix.prefix] = entry
         }
-        try await ledger.save(ledgerEntries)
-        entries = ledgerEntries
+        try await sequence.save(ledgerEntries)
         return report
     }
 
