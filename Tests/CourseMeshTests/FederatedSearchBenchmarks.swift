@@ -38,19 +38,8 @@ struct FederatedSearchBenchmarks {
 
     @Test(.enabled(if: enabled))
     func publishingQueryingAndFTS5() async throws {
-        let sites = (0..<16).map {
-            LocalFederationConfiguration.Site(url: "https://campus\($0).example.edu", name: "Campus \($0)",
-                                              country: $0 % 2 == 0 ? "US" : "IT", language: $0 % 2 == 0 ? "en" : "it")
-        }
-        let corpus = try FederatedSearchLiveTests.corpus(sites: sites)
-        var configuration = LocalFederationConfiguration(sites: sites)
-        configuration.executable = Self.binary
-        configuration.logLevel = "warn"
-        configuration.overlay = .on
-        configuration.startTimeout = .seconds(120)
-        configuration.extraArguments = ["--stats-period", "1"]
-        let federation = LocalFederation(configuration)
-        try await federation.start()
+        let (federation, configuration, corpus) = try await FederatedSearchLiveTests.startSites(executable: Self.binary)
+        let sites = configuration.sites
         defer { Task { await federation.stop() } }
         let nodes = await federation.nodes
 

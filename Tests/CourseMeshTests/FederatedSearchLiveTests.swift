@@ -36,6 +36,26 @@ struct FederatedSearchLiveTests {
     }
 
     /// The fixture corpus moved onto 16 sites round robin (course URLs on the site's host).
+    /// `siteCount` sites (even ones US/en, odd ones IT/it) started as live ring members from
+    /// `executable` with a 1 s rollup period, and the corpus split over them (site index per course).
+    static func startSites(executable: String) async throws
+        -> (LocalFederation, LocalFederationConfiguration, [(CourseDocument, Int)]) {
+        let sites = (0..<siteCount).map {
+            LocalFederationConfiguration.Site(url: "https://campus\($0).example.edu", name: "Campus \($0)",
+                                              country: $0 % 2 == 0 ? "US" : "IT", language: $0 % 2 == 0 ? "en" : "it")
+        }
+        let corpus = try corpus(sites: sites)
+        var configuration = LocalFederationConfiguration(sites: sites)
+        configuration.executable = executable
+        configuration.logLevel = "warn"
+        configuration.overlay = .on
+        configuration.startTimeout = .seconds(120)
+        configuration.extraArguments = ["--stats-period", "1"]
+        let federation = LocalFederation(configuration)
+        try await federation.start()
+        return (federation, configuration, corpus)
+    }
+
     static func corpus(sites: [LocalFederationConfiguration.Site]) throws -> [(CourseDocument, Int)] {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/courses/courses.csv.gz").path
@@ -90,19 +110,8 @@ struct FederatedSearchLiveTests {
     }
 
     @Test func sixteenLiveSitesRankLikeOneIndex() async throws {
-        let sites = (0..<Self.siteCount).map {
-            LocalFederationConfiguration.Site(url: "https://campus\($0).example.edu", name: "Campus \($0)",
-                                              country: $0 % 2 == 0 ? "US" : "IT", language: $0 % 2 == 0 ? "en" : "it")
-        }
-        let corpus = try Self.corpus(sites: sites)
-        var configuration = LocalFederationConfiguration(sites: sites)
-        configuration.executable = LocalFederationTests.binary
-        configuration.logLevel = "warn"
-        configuration.overlay = .on
-        configuration.startTimeout = .seconds(120)
-        configuration.extraArguments = ["--stats-period", "1"]
-        let federation = LocalFederation(configuration)
-        try await federation.start()
+        let (federation, configuration, corpus) = try await Self.startSites(executable: LocalFederationTests.binary)
+        let sites = configuration.sites
         defer { Task { await federation.stop() } }
         let nodes = await federation.nodes
 
