@@ -13,24 +13,9 @@ Usage: Tests/API/crash_ingest.py [path/to/coursemesh]   (default .build/debug/co
 import json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from openapi_conformance import ROOT, TOKEN, call, course, free_port  # noqa: E402
+from openapi_conformance import ROOT, TOKEN, call, course, free_port, start_node  # noqa: E402
 
 CYCLES, BATCH = 3, 25
-
-
-def start(binary, port, data):
-    node = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data", data, "--api-token", TOKEN,
-                             "--site-url", "https://moodle.example.edu", "--log-level", "error"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if call(base, "GET", "/health")[0] == 200:
-                return node, base
-        except OSError:
-            time.sleep(0.1)
-    node.kill()
-    raise SystemExit("coursemesh serve did not answer /health within 15 s")
 
 
 def main():
@@ -41,7 +26,7 @@ def main():
     try:
         for cycle in range(CYCLES):
             port = free_port()
-            node, base = start(binary, port, data)
+            node, base = start_node(binary, port, data)
             stop = threading.Event()
 
             def pusher():
@@ -75,7 +60,7 @@ def main():
             print(f"{'ok  ' if ok else 'FAIL'} cycle {cycle + 1}: killed -9 after {len(acknowledged)} acknowledged courses; "
                   f"integrity_check {integrity}; stored {len(stored)}; lost {len(lost)}")
 
-            node, base = start(binary, free_port(), data)
+            node, base = start_node(binary, free_port(), data)
             status, raw = call(base, "GET", "/api/v1/node")
             own = json.loads(raw).get("own_courses", -1) if status == 200 else -1
             sample = max(acknowledged) if acknowledged else None

@@ -38,6 +38,24 @@ def call(base, method, path, body=None, token=None):
         return e.code, e.read()
 
 
+def start_node(binary, port, data, *extra):
+    """Starts `coursemesh serve` on 127.0.0.1:port with its store in `data`; returns (process, base URL)
+    once /health answers, or stops it and exits saying so after 15 s."""
+    node = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data", data, "--api-token", TOKEN,
+                             "--site-url", "https://moodle.example.edu", "--log-level", "error", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if call(base, "GET", "/health")[0] == 200:
+                return node, base
+        except OSError:
+            pass
+        time.sleep(0.1)
+    node.kill()
+    raise SystemExit("coursemesh serve did not answer /health within 15 s")
+
+
 def course(cid, title):
     return {"course_id": cid, "url": f"https://moodle.example.edu/course/view.php?id={cid}", "full_name": title,
             "short_name": f"C{cid}", "summary": "Organic chemistry with laboratory practice.",
@@ -54,19 +72,8 @@ def main():
     print("ok   Docs/openapi.json is a valid OpenAPI 3.1 document")
 
     port, data = free_port(), tempfile.mkdtemp(prefix="coursemesh-openapi-")
-    node = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data", data, "--api-token", TOKEN,
-                             "--site-url", "https://moodle.example.edu", "--log-level", "error"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    node, base = start_node(binary, port, data)
     try:
-        for _ in range(100):
-            try:
-                if call(base, "GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("coursemesh serve did not answer /health within 10 s")
 
         cases = [
             ("POST", "/api/v1/courses", "/api/v1/courses", {"courses": [course(2, "Organic Chemistry"), course(3, "Physical Chemistry")]}, TOKEN, 200),

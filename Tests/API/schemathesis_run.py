@@ -17,7 +17,7 @@ Usage: Tests/API/schemathesis_run.py [path/to/coursemesh] [max-examples]
 import os, re, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from openapi_conformance import ROOT, TOKEN, call, course, free_port  # noqa: E402
+from openapi_conformance import ROOT, TOKEN, call, course, free_port, start_node  # noqa: E402
 
 MIN_CALLS = 1000
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
@@ -40,19 +40,8 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/coursemesh")
     examples = sys.argv[2] if len(sys.argv) > 2 else "300"
     port, data = free_port(), tempfile.mkdtemp(prefix="coursemesh-schemathesis-")
-    node = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data", data, "--api-token", TOKEN,
-                             "--site-url", "https://moodle.example.edu", "--log-level", "error"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    node, base = start_node(binary, port, data)
     try:
-        for _ in range(100):
-            try:
-                if call(base, "GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("coursemesh serve did not answer /health within 10 s")
         status, _ = call(base, "POST", "/api/v1/courses",
                          {"courses": [course(2, "Organic Chemistry"), course(3, "Linear Algebra"), course(4, "Medieval History")]}, TOKEN)
         assert status == 200, f"seed push answered {status}"
