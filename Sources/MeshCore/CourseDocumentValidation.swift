@@ -72,13 +72,62 @@ public enum CourseDocumentValidation {
     /// `https://:443/` have no host and are refused (found by fuzzing: they passed before, and
     /// origin binding could not tell whose course they were).
     public static func isHTTPURL(_ text: String) -> Bool {
+        if case .scanned(let host) = asciiHost(text) { return host != nil }
+        return isGeneralHTTPURL(text)
+    }
+
+    /// `isHTTPURL` for any text, on Characters (the path non-ASCII URLs take).
+    static func isGeneralHTTPURL(_ text: String) -> Bool {
         guard !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) else { return false }
         return authorityHost(text) != nil
     }
 
     /// Host of an http(s) URL, lower-cased, without userinfo or port; nil when there is none.
     public static func host(of url: String) -> String? {
-        isHTTPURL(url) ? authorityHost(url) : nil
+        if case .scanned(let host) = asciiHost(url) { return host }
+        return isGeneralHTTPURL(url) ? authorityHost(url) : nil
+    }
+
+    /// `host(of:)` computed on the bytes of an all-ASCII `text` (what nearly every URL is): the
+    /// same rules as `isHTTPURL` and `authorityHost`, without building Characters or lower-casing
+    /// the whole URL. `.notASCII` when `text` has a non-ASCII byte (then the general path decides).
+    static func asciiHost(_ text: String) -> ASCIIHostScan {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> ASCIIHostScan in
+            var hasControl = false
+            for b in bytes {
+                if b >= 0x80 { return .notASCII }
+                if b <= 0x20 || b == 0x7F { hasControl = true }
+            }
+            if hasControl { return .scanned(nil) }
+            func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+            func hasPrefix(_ p: StaticString) -> Bool {
+                guard bytes.count >= p.utf8CodeUnitCount else { return false }
+                for i in 0..<p.utf8CodeUnitCount where lower(bytes[i]) != p.utf8Start[i] { return false }
+                return true
+            }
+            let start = hasPrefix("https://") ? 8 : hasPrefix("http://") ? 7 : -1
+            guard start >= 0 else { return .scanned(nil) }
+            var end = start
+            while end < bytes.count, bytes[end] != 0x2F, bytes[end] != 0x3F, bytes[end] != 0x23 { end += 1 }
+            var from = start
+            for i in start..<end where bytes[i] == 0x40 { from = i + 1 }
+            var to = from
+            if from < end, bytes[from] == 0x5B {
+                guard let close = bytes[from..<end].firstIndex(of: 0x5D), close - from > 1 else { return .scanned(nil) }
+                to = close + 1
+            } else {
+                while to < end, bytes[to] != 0x3A { to += 1 }
+            }
+            guard to > from else { return .scanned(nil) }
+            return .scanned(String(decoding: bytes[from..<to].map(lower), as: UTF8.self))
+        } ?? .notASCII
+    }
+
+    /// What `asciiHost` found: the host (nil: not an http(s) URL with a host), or that the
+    /// text needs the general path.
+    enum ASCIIHostScan: Equatable {
+        case scanned(String?)
+        case notASCII
     }
 
     /// The non-empty host of `http(s)://[userinfo@]host[:port]…`, lower-cased, or nil.

@@ -33,4 +33,19 @@ struct CourseDocumentValidationTests {
     func hostileURLsAreRefused(_ url: String) {
         #expect(!CourseDocumentValidation.isHTTPURL(url))
     }
+
+    @Test("The byte path for ASCII URLs gives what the general path gives")
+    func asciiPathAgreesWithGeneralPath() {
+        let urls = ["https://Moodle.Example.edu/course/view.php?id=2", "http://guest:pw@moodle.example.edu:8080/x",
+                    "https://[::1]:8443/m", "https://[]/x", "https://[::1", "HTTPS://A.EXAMPLE", "http://a@b@c.example/x",
+                    "https://a.example#f", "https://a.example:/", "https://a.example/x y", "https://a.example/\t",
+                    "https://a.example/\u{7F}", "ftp://a.example", "https:/a.example", "http://", "", "https://:443/course",
+                    "https://user:@/path", "https://a.example/@b", "https://a.example?x=@y", "https://x.example\r\n"]
+        for url in urls {
+            let general = CourseDocumentValidation.isGeneralHTTPURL(url) ? CourseDocumentValidation.authorityHost(url) : nil
+            #expect(CourseDocumentValidation.asciiHost(url) == .scanned(general), "\(url)")
+            #expect(CourseDocumentValidation.host(of: url) == general, "\(url)")
+        }
+        #expect(CourseDocumentValidation.asciiHost("https://univé.example/x") == .notASCII)
+    }
 }

@@ -4,15 +4,28 @@ import Overlay
 /// grouped by key, with the keys kept in ring order for range scans. A value type; the store
 /// guards it with a mutex. Pure: no I/O.
 struct ItemMirror {
-    private(set) var byKey: [RingKey: [String: StoredItem]] = [:]
+    /// Items per key, ordered by name (a key holds one item per site at most, so a binary
+    /// search and an insert into a short array beat hashing names).
+    private(set) var byKey: [RingKey: [StoredItem]] = [:]
     private(set) var count = 0
     /// The keys in ascending order; rebuilt lazily after the key set changes.
     private var sortedCache: [RingKey]? = []
 
+    /// Position of `name` in `items` (sorted by name): found, or where it would go.
+    private static func position(of name: String, in items: [StoredItem]) -> (index: Int, found: Bool) {
+        var lo = 0, hi = items.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if items[mid].name < name { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < items.count && items[lo].name == name)
+    }
+
     /// Whether `item` would be stored: no equal or newer version of its identity is held.
     func isNewer(_ item: StoredItem) -> Bool {
-        guard let old = byKey[item.key]?[item.name] else { return true }
-        return item.version > old.version
+        guard let items = byKey[item.key] else { return true }
+        let (i, found) = Self.position(of: item.name, in: items)
+        return !found || item.version > items[i].version
     }
 
     /// Stores each newer item; returns those stored, in input order.
@@ -20,7 +33,13 @@ struct ItemMirror {
         var stored: [StoredItem] = []
         for item in items where isNewer(item) {
             if byKey[item.key] == nil { sortedCache = nil }
-            if byKey[item.key, default: [:]].updateValue(item, forKey: item.name) == nil { count += 1 }
+            let (i, found) = Self.position(of: item.name, in: byKey[item.key] ?? [])
+            if found {
+                byKey[item.key]![i] = item
+            } else {
+                byKey[item.key, default: []].insert(item, at: i)
+                count += 1
+            }
             stored.append(item)
         }
         return stored
@@ -29,9 +48,12 @@ struct ItemMirror {
     /// Drops the items with these identities.
     mutating func remove(_ ids: [ItemID]) {
         for id in ids {
-            guard byKey[id.key]?.removeValue(forKey: id.name) != nil else { continue }
+            guard let items = byKey[id.key] else { continue }
+            let (i, found) = Self.position(of: id.name, in: items)
+            guard found else { continue }
             count -= 1
-            if byKey[id.key]?.isEmpty == true {
+            byKey[id.key]!.remove(at: i)
+            if byKey[id.key]!.isEmpty {
                 byKey[id.key] = nil
                 sortedCache = nil
             }
@@ -40,7 +62,7 @@ struct ItemMirror {
 
     /// Every item under `key`, ordered by name.
     func items(at key: RingKey) -> [StoredItem] {
-        (byKey[key]?.values).map { $0.sorted { $0.id < $1.id } } ?? []
+        byKey[key] ?? []
     }
 
     /// The keys in `range`, in ring order from the range's first key.
@@ -102,7 +124,7 @@ struct ItemMirror {
     mutating func digest(of range: KeyRange) -> (count: Int, digest: UInt64) {
         var n = 0, d: UInt64 = 0
         for key in keys(in: range) {
-            for item in byKey[key]!.values {
+            for item in byKey[key]! {
                 n += 1
                 d ^= item.digestMix
             }

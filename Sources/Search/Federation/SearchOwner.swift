@@ -18,7 +18,12 @@ public actor SearchOwner: OverlayApplication {
     private let settings: FederationSettings
     private var blockedHosts: Set<String>
     private var originCache: [String: String] = [:]
-    private var lists: [String: (signature: [String], postings: [Posting])] = [:]
+    /// Which version of which site's item a cached list was built from.
+    private struct ListSignature: Equatable {
+        var names: [String] = []
+        var versions: [UInt64] = []
+    }
+    private var lists: [String: (signature: ListSignature, postings: [Posting])] = [:]
     private var decodedItems: [ItemID: (version: UInt64, postings: [Posting])] = [:]
     private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
     private var siteCounts: [String: Int] = [:]
@@ -74,7 +79,7 @@ public actor SearchOwner: OverlayApplication {
     /// other keys leave the cached list valid).
     func list(of term: String) -> [Posting] {
         let items = network.store.items(at: .term(term)).filter { $0.name.hasPrefix("site:") }
-        let signature = items.map { $0.name + "@" + String($0.version) }
+        let signature = ListSignature(names: items.map(\.name), versions: items.map(\.version))
         if let cached = lists[term], cached.signature == signature { return cached.postings }
         var postings: [Posting] = []
         for item in items where !item.isTombstone {
