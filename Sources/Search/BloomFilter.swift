@@ -24,6 +24,14 @@ public struct BloomFilter: Codable, Hashable, Sendable {
         words = Array(repeating: 0, count: (m + 63) / 64)
     }
 
+    /// A filter from its parts as received. `contains` is false for every item when `words`
+    /// holds fewer than `bitCount` bits.
+    public init(bitCount: Int, hashCount: Int, words: [UInt64]) {
+        self.bitCount = bitCount
+        self.hashCount = hashCount
+        self.words = words
+    }
+
     /// Size on the wire of the bit array.
     public var byteCount: Int { words.count * 8 }
 

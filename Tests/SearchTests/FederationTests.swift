@@ -188,4 +188,22 @@ import Testing
         #expect(!node.store.items(at: .term("carbon")).isEmpty)
         #expect(try await publisher.publish(postings(alphaDocs, site: Self.alpha)).requests == 0)
     }
+
+    @Test func aShortListComesWithItsFrequencySoARareQueryTakesOneRound() async throws {
+        let hub = ring()
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        let stats = CollectionStatistics(documentCount: 2, averageFieldLengths: [3, 0, 0, 4, 0])
+        // The query word's terms (one per analysis language) and the nodes that own them.
+        let owners = Set(try QueryParser.parse("astronomy").allTerms.map { hub.replicaSet(of: .term($0))[0] })
+        var requests: [Int] = []
+        for limit in [32, 0] {
+            let source = OverlayPostingSource(network: hub.nodes[4], inlineLimit: limit) { stats }
+            let response = try await SearchEngine(source: source).search(SearchRequest(query: "astronomy"))
+            #expect(response.total == 1 && !response.partial)
+            requests.append(source.traffic.requests)
+        }
+        // Inlined: one lookup per owner and nothing else. Not inlined: the lists are asked again.
+        #expect(requests[0] == owners.count)
+        #expect(requests[1] > requests[0])
+    }
 }

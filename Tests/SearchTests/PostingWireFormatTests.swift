@@ -59,6 +59,33 @@ import Testing
         #expect(try SearchMessage.decode(query.bytes) == query)
     }
 
+    @Test func queryMessagesAndTheLookupReplyTravelBinary() throws {
+        var bloom = BloomFilter(capacity: 300, falsePositiveRate: 0.01)
+        for i in 0..<300 { bloom.insert("doc-\(i)") }
+        let messages: [SearchMessage] = [
+            .frequencies(terms: ["astronomi", "c++"]), .lookup(terms: ["programacion"], inlineLimit: 32),
+            .postings(terms: ["a"], candidates: .ids(["x-1", "y-2"])), .postings(terms: ["a", "b"], candidates: .bloom(bloom)),
+        ]
+        for message in messages {
+            #expect(message.bytes.first == PostingWireFormat.messageMagic)
+            #expect(try SearchMessage.decode(message.bytes) == message)
+        }
+        let postings = Self.postings()
+        let short = postings.filter { $0.term == "programacion" }
+        let answers = ["programacion": TermLookup(frequency: short.count, postings: short),
+                       "absent": TermLookup(frequency: 0, postings: []), "common": TermLookup(frequency: 900, postings: nil)]
+        #expect(try PostingWireFormat.lookupReply(PostingWireFormat.lookupReply(answers)) == answers)
+    }
+
+    @Test func aBloomFilterThatDoesNotAddUpIsRefused() {
+        // 64 bits but 10^6 hash functions: every contains() would loop a million times.
+        let hostile: [UInt8] = [PostingWireFormat.messageMagic, 1, PostingWireFormat.postingsKind, 1, 1, 0x61, 2, 64, 0xC0, 0x84, 0x3D, 1]
+            + Array(repeating: 0xFF, count: 8)
+        #expect(throws: SearchError.self) { try SearchMessage.decode(hostile) }
+        let short: [UInt8] = [PostingWireFormat.messageMagic, 1, PostingWireFormat.postingsKind, 1, 1, 0x61, 2, 0x80, 0x01, 7, 2, 0xFF]
+        #expect(throws: SearchError.self) { try SearchMessage.decode(short) }
+    }
+
     @Test func malformedBinaryIsRefusedWithABadMessageError() {
         let bytes = PostingWireFormat.encode(Self.postings())
         for cut in [2, bytes.count / 2, bytes.count - 1] {

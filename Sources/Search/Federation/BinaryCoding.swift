@@ -88,6 +88,9 @@ struct BinaryReader {
 
     var isAtEnd: Bool { offset >= bytes.count }
 
+    /// Bytes not read yet.
+    var remaining: Int { max(0, bytes.count - offset) }
+
     func failure(_ detail: String) -> SearchError {
         .malformedMessage("\(what): \(detail) at byte \(offset)")
     }

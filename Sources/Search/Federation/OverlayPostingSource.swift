@@ -21,18 +21,29 @@ public struct QueryTraffic: Hashable, Sendable {
 /// Timeouts are the network's (`SearchNetwork.send` gives up after its request timeout).
 /// Collection statistics come from the `statistics` closure (the node passes the rollup's
 /// global aggregate, or its documented fallback). Thread-safe.
+///
+/// Document frequencies are asked with `lookup`: a term whose list has at most `inlineLimit`
+/// postings comes back whole in that first round, and a later `postings` call for it is
+/// answered from that list (filtered by the candidates) without asking again. A rare term
+/// thus costs one round; a common one is still fetched only restricted to the candidates.
 public final class OverlayPostingSource: PostingSource {
     private let network: any SearchNetwork
     private let statisticsProvider: @Sendable () async throws -> CollectionStatistics
+    private let inlineLimit: Int
     private struct State {
+        var inline: [String: [Posting]] = [:]
         var unanswered = Set<String>()
         var traffic = QueryTraffic()
         var asked = Set<NodeURL>()
     }
     private let state = Mutex(State())
 
-    public init(network: any SearchNetwork, statistics: @escaping @Sendable () async throws -> CollectionStatistics) {
+    /// `inlineLimit`: lists of at most this many postings come back with their frequency
+    /// (default 32; 0 turns inlining off, so every list is fetched on its own).
+    public init(network: any SearchNetwork, inlineLimit: Int = 32,
+                statistics: @escaping @Sendable () async throws -> CollectionStatistics) {
         self.network = network
+        self.inlineLimit = inlineLimit
         self.statisticsProvider = statistics
     }
 
@@ -52,17 +63,30 @@ public final class OverlayPostingSource: PostingSource {
     }
 
     public func documentFrequencies(terms: [String]) async throws -> [String: Int] {
-        let answers = await ask(terms: terms, message: { .frequencies(terms: $0) }) { bytes in
-            try SearchCoding.decode(FrequenciesReply.self, bytes).frequencies
+        let limit = inlineLimit
+        let answers = await ask(terms: terms, message: { .lookup(terms: $0, inlineLimit: limit) }) { bytes in
+            try PostingWireFormat.lookupReply(bytes)
         }
-        return answers.mapValues { $0 ?? 0 }
+        state.withLock { state in
+            for case let (term, answer?) in answers { state.inline[term] = answer.postings }
+        }
+        return answers.mapValues { $0?.frequency ?? 0 }
     }
 
     public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {
-        let answers = await ask(terms: terms, message: { .postings(terms: $0, candidates: candidates) }) { bytes in
+        let inline = state.withLock { $0.inline }
+        var out: [String: [Posting]] = [:]
+        for term in terms {
+            guard let list = inline[term] else { continue }
+            out[term] = candidates.map { filter in list.filter { filter.contains($0.document.id) } } ?? list
+        }
+        let remote = terms.filter { out[$0] == nil }
+        guard !remote.isEmpty else { return out }
+        let answers = await ask(terms: remote, message: { .postings(terms: $0, candidates: candidates) }) { bytes in
             Dictionary(grouping: try PostingWireFormat.postings(bytes), by: \.term)
         }
-        return answers.mapValues { $0 ?? [] }
+        for (term, list) in answers { out[term] = list ?? [] }
+        return out
     }
 
     /// Asks every term's holders, owner first, in rounds: each round sends one request per node

@@ -3,7 +3,8 @@
 /// - posting lists (a term holder's stored item values and its `postings` replies):
 ///   `0xB5, 1, documents, terms` where documents = count + each `DocumentInfo` once, and terms =
 ///   count + (term, count + (document index, occurrence)) — the binary `PostingBatch`;
-/// - publish requests: `0xB6, 1, 1, from, site, documents, count + (term, version, entries)`.
+/// - publish requests: `0xB6, 1, 1, from, site, documents, count + (term, version, entries)`;
+/// - query messages and the lookup reply: QueryWireFormat.swift.
 ///
 /// Readers accept the JSON shapes too (items written before, other message kinds), told apart by
 /// the first byte (JSON starts with `{`). Pure functions; thread-safe.
@@ -126,7 +127,12 @@ public enum PostingWireFormat {
     static func message(_ bytes: [UInt8]) throws(SearchError) -> SearchMessage {
         var r = BinaryReader(bytes, offset: 1, what: "search message")
         guard try r.byte() == version else { throw r.failure("unknown version") }
-        guard try r.byte() == publishKind else { throw r.failure("unknown kind") }
+        let kind = try r.byte()
+        guard kind == publishKind else {
+            let message = try query(kind: kind, &r)
+            guard r.isAtEnd else { throw r.failure("trailing bytes") }
+            return message
+        }
         let from = try r.string(), site = try r.string()
         let documentCount = try r.count()
         var documents: [DocumentInfo] = []

@@ -26,12 +26,15 @@ public enum SearchMessage: Codable, Hashable, Sendable {
     case frequencies(terms: [String])
     /// Postings of `terms`, restricted to `candidates` when given.
     case postings(terms: [String], candidates: CandidateFilter?)
+    /// Document frequencies of `terms`, each with its whole list when that list has at most
+    /// `inlineLimit` postings (a query's first round: a rare term needs no second one).
+    case lookup(terms: [String], inlineLimit: Int)
     /// A site's changed word counts for prefixes this holder keeps (SuggestionMessages.swift).
     case publishSuggestions(from: String, site: String, prefixes: [PublishedPrefix])
     /// The most used words starting with `prefix` (at least 3 folded characters) over all sites.
     case suggest(prefix: String, limit: Int)
 
-    enum CodingKeys: String, CodingKey { case kind, from, site, documents, terms, candidates }
+    enum CodingKeys: String, CodingKey { case kind, from, site, documents, terms, candidates, inlineLimit = "inline_limit" }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +47,8 @@ public enum SearchMessage: Codable, Hashable, Sendable {
         case "postings":
             self = .postings(terms: try c.decode([String].self, forKey: .terms),
                              candidates: try c.decodeIfPresent(CandidateFilter.self, forKey: .candidates))
+        case "lookup":
+            self = .lookup(terms: try c.decode([String].self, forKey: .terms), inlineLimit: try c.decode(Int.self, forKey: .inlineLimit))
         case "publish_suggestions", "suggest":
             self = try Self.decodeSuggestion(from: decoder)
         case let other:
@@ -67,17 +72,22 @@ public enum SearchMessage: Codable, Hashable, Sendable {
             try c.encode("postings", forKey: .kind)
             try c.encode(terms, forKey: .terms)
             try c.encodeIfPresent(candidates, forKey: .candidates)
+        case let .lookup(terms, inlineLimit):
+            try c.encode("lookup", forKey: .kind)
+            try c.encode(terms, forKey: .terms)
+            try c.encode(inlineLimit, forKey: .inlineLimit)
         case .publishSuggestions, .suggest:
             try encodeSuggestion(to: encoder)
         }
     }
 
-    /// The bytes of this message: `publish` in the binary shape of `PostingWireFormat` (it
-    /// carries the bulk of the index), the small query messages as JSON.
+    /// The bytes of this message: `publish` and the query messages in the binary shapes of
+    /// `PostingWireFormat` (QueryWireFormat.swift), the suggestion messages as JSON.
     public var bytes: [UInt8] {
         if case let .publish(from, site, documents, terms) = self {
             return PostingWireFormat.publish(from: from, site: site, documents: documents, terms: terms)
         }
+        if let binary = PostingWireFormat.query(self) { return binary }
         return Array((try? JSONEncoder().encode(self)) ?? Data())
     }
 

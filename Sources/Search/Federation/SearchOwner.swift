@@ -51,6 +51,13 @@ public actor SearchOwner: OverlayApplication {
         case let .frequencies(terms):
             return SearchCoding.encode(FrequenciesReply(frequencies: Dictionary(terms.map { ($0, list(of: $0).count) },
                                                                                uniquingKeysWith: { a, _ in a })))
+        case let .lookup(terms, inlineLimit):
+            var answers: [String: TermLookup] = [:]
+            for term in Set(terms) {
+                let held = list(of: term)
+                answers[term] = TermLookup(frequency: held.count, postings: held.count <= inlineLimit ? held : nil)
+            }
+            return PostingWireFormat.lookupReply(answers)
         case let .postings(terms, candidates):
             var out: [Posting] = []
             for term in Set(terms).sorted() {

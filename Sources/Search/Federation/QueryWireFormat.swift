@@ -1,0 +1,136 @@
+/// One term's answer to a `lookup`: its document frequency at the holder and, when the list is
+/// short (at most the asker's inline limit), the list itself.
+public struct TermLookup: Hashable, Sendable {
+    public var frequency: Int
+    /// The whole posting list when `frequency <= inlineLimit`, else nil.
+    public var postings: [Posting]?
+
+    public init(frequency: Int, postings: [Posting]?) {
+        self.frequency = frequency
+        self.postings = postings
+    }
+}
+
+/// The binary shapes of the query messages, beside the publish request of `PostingWireFormat`:
+///
+/// - `frequencies`: `0xB6, 1, 2, terms`;
+/// - `postings`: `0xB6, 1, 3, terms, candidates` where candidates = `0` none, `1` + ids,
+///   `2` + m, k, count + words (8 bytes little-endian each) for a Bloom filter;
+/// - `lookup`: `0xB6, 1, 4, terms, inline limit`;
+/// - lookup reply: `0xB7, 1, count + (term, frequency), posting list` where the posting list is
+///   the binary `PostingBatch` of the terms whose list came inline (their names are in it, so a
+///   short list that is empty is told apart by the term appearing with frequency 0).
+///
+/// Strings are varint length + UTF-8, counts varints (BinaryCoding.swift). Pure; thread-safe.
+extension PostingWireFormat {
+    static let frequenciesKind: UInt8 = 2
+    static let postingsKind: UInt8 = 3
+    static let lookupKind: UInt8 = 4
+    static let lookupReplyMagic: UInt8 = 0xB7
+    /// Most hash functions a received Bloom filter may ask for (ours use about 7).
+    static let maxBloomHashes = 32
+
+    /// The binary form of a query message; nil for the kinds that travel as JSON.
+    static func query(_ message: SearchMessage) -> [UInt8]? {
+        var w = BinaryWriter(capacity: 64)
+        w.byte(messageMagic)
+        w.byte(version)
+        switch message {
+        case let .frequencies(terms):
+            w.byte(frequenciesKind)
+            w.strings(terms)
+        case let .postings(terms, candidates):
+            w.byte(postingsKind)
+            w.strings(terms)
+            switch candidates {
+            case nil:
+                w.byte(0)
+            case .ids(let ids)?:
+                w.byte(1)
+                w.strings(ids.sorted())
+            case .bloom(let filter)?:
+                w.byte(2)
+                w.count(filter.bitCount)
+                w.count(filter.hashCount)
+                w.count(filter.words.count)
+                for word in filter.words {
+                    for shift in stride(from: 0, to: 64, by: 8) { w.byte(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+                }
+            }
+        case let .lookup(terms, inlineLimit):
+            w.byte(lookupKind)
+            w.strings(terms)
+            w.count(inlineLimit)
+        case .publish, .publishSuggestions, .suggest:
+            return nil
+        }
+        return w.bytes
+    }
+
+    /// Reads the rest of a binary query message of `kind` (after magic, version and kind).
+    static func query(kind: UInt8, _ r: inout BinaryReader) throws(SearchError) -> SearchMessage {
+        switch kind {
+        case frequenciesKind:
+            return .frequencies(terms: try r.strings())
+        case postingsKind:
+            let terms = try r.strings()
+            switch try r.byte() {
+            case 0: return .postings(terms: terms, candidates: nil)
+            case 1: return .postings(terms: terms, candidates: .ids(Set(try r.strings())))
+            case 2:
+                let m = try r.index(), k = try r.index(), n = try r.count()
+                guard m >= 1, (1...maxBloomHashes).contains(k), n == (m + 63) / 64, n * 8 <= r.remaining else {
+                    throw r.failure("a Bloom filter of \(m) bits, \(k) hashes and \(n) words does not add up")
+                }
+                var words: [UInt64] = []
+                words.reserveCapacity(n)
+                for _ in 0..<n {
+                    var word: UInt64 = 0
+                    for shift in stride(from: 0, to: 64, by: 8) { word |= UInt64(try r.byte()) << UInt64(shift) }
+                    words.append(word)
+                }
+                return .postings(terms: terms, candidates: .bloom(BloomFilter(bitCount: m, hashCount: k, words: words)))
+            case let other:
+                throw r.failure("unknown candidate filter \(other)")
+            }
+        case lookupKind:
+            return .lookup(terms: try r.strings(), inlineLimit: try r.index())
+        default:
+            throw r.failure("unknown kind \(kind)")
+        }
+    }
+
+    /// The binary lookup reply.
+    static func lookupReply(_ answers: [String: TermLookup]) -> [UInt8] {
+        var w = BinaryWriter(capacity: 64)
+        w.byte(lookupReplyMagic)
+        w.byte(version)
+        let terms = answers.keys.sorted()
+        w.count(terms.count)
+        for term in terms {
+            w.string(term)
+            w.count(answers[term]!.frequency)
+        }
+        w.append(encode(terms.flatMap { answers[$0]!.postings ?? [] }))
+        return w.bytes
+    }
+
+    /// Reads a lookup reply: every term's frequency, with its list when the list came inline.
+    static func lookupReply(_ bytes: [UInt8]) throws -> [String: TermLookup] {
+        guard bytes.first == lookupReplyMagic else { throw SearchError.malformedMessage("lookup reply: unknown shape") }
+        var r = BinaryReader(bytes, offset: 1, what: "lookup reply")
+        guard try r.byte() == version else { throw r.failure("unknown version") }
+        var answers: [String: TermLookup] = [:]
+        for _ in 0..<(try r.count()) {
+            let term = try r.string()
+            answers[term] = TermLookup(frequency: try r.index(), postings: nil)
+        }
+        let lists = try postings(Array(bytes[r.offset...]))
+        var inline: [String: [Posting]] = [:]
+        for posting in lists { inline[posting.term, default: []].append(posting) }
+        for (term, answer) in answers where answer.frequency == 0 || inline[term] != nil {
+            answers[term]?.postings = inline[term] ?? []
+        }
+        return answers
+    }
+}
