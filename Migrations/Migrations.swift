@@ -23,6 +23,7 @@ public enum Migrations {
         Migration(name: "0003_sync_reader_state", sql: text(PackageResources._003_sync_reader_state_sql)),
         Migration(name: "0004_postings", sql: text(PackageResources._004_postings_sql)),
         Migration(name: "0005_overlay_items", sql: text(PackageResources._005_overlay_items_sql)),
+        Migration(name: "0006_overlay_items_rowid", sql: text(PackageResources._006_overlay_items_rowid_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -37,6 +37,7 @@ public final class Database {
             + configuration.busyTimeout.components.attoseconds / 1_000_000_000_000_000
         sqlite3_busy_timeout(handle, Int32(clamping: millis))
 
+        try execute("PRAGMA cache_size = -\(max(0, configuration.cacheKibibytes))")
         if readOnly {
             try execute("PRAGMA query_only = ON")
             return
