@@ -20,6 +20,10 @@ public struct OverlayConfiguration: Sendable {
     /// Periods between anti-entropy rounds while neither the store nor the replica set changed
     /// (default 300: a safety net; changes trigger a round in the next period).
     public var antiEntropyEvery = 300
+    /// After a store change, anti-entropy waits for a period without changes (a bulk publish
+    /// writes every holder directly; comparing ranges mid-write only finds items still in
+    /// flight), but never more than this many periods (default 5).
+    public var antiEntropyQuietWait = 5
     /// Pings in a row that show a neighbour's table digest differing from ours before we pull its
     /// member list (default 3; events usually converge the tables first).
     public var tableRepairAfter = 3

@@ -117,20 +117,28 @@ extension OverlayNode {
     /// Probes of one dead member before it is forgotten (16 × 8 periods ≈ 2 minutes at 1 s).
     static let deadProbeAttempts = 16
 
-    /// Anti-entropy for the range this node owns: when its range, its holders or its store
-    /// changed (or every `antiEntropyEvery` periods), compares count and digest with each replica
-    /// and pushes or pulls only the items that differ. Then drops items outside the held range
-    /// once that range has been stable for a period.
+    /// Anti-entropy for the range this node owns: when its range or its holders changed, when
+    /// its store changed and then stayed quiet for a period (or kept changing for
+    /// `antiEntropyQuietWait` periods), or every `antiEntropyEvery` periods, compares count and
+    /// digest with each replica and pushes or pulls only the items that differ. Then drops
+    /// items outside the held range once that range has been stable for a period.
     func maintainReplicas() async {
         let owned = view.ownedRange(of: url.id)
         let holders = view.successors(of: url.id.adding(powerOfTwo: 0), count: configuration.replicas - 1).filter { $0 != url }
         let changes = store.changeCount
-        let due = lastSync.map { $0.range != owned || $0.holders != holders || $0.changes != changes
+        let changing = changes != storeChanges.count
+        if changing && storeChanges.changingSince == nil { storeChanges.changingSince = periods }
+        if !changing { storeChanges.changingSince = nil }
+        storeChanges.count = changes
+        let waitedLongEnough = storeChanges.changingSince.map { periods - $0 >= UInt64(configuration.antiEntropyQuietWait) } ?? true
+        let due = lastSync.map { $0.range != owned || $0.holders != holders
+            || ($0.changes != changes && (!changing || waitedLongEnough))
             || periods - $0.period >= UInt64(configuration.antiEntropyEvery) } ?? true
         if due {
             var complete = true
             for replica in holders where !(await synchronize(owned, with: replica)) { complete = false }
             lastSync = complete ? (owned, holders, store.changeCount, periods) : nil
+            if changing { storeChanges.changingSince = periods }
         }
         let held = view.heldRange(of: url.id, replicas: configuration.replicas)
         // A table still catching up may show a range smaller than the owners' (a dead

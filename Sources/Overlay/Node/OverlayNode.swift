@@ -41,6 +41,9 @@ public actor OverlayNode {
     var periods: UInt64 = 0
     /// What anti-entropy last synchronized: the owned range, its holders, the store's change count.
     var lastSync: (range: KeyRange, holders: [NodeURL], changes: UInt64, period: UInt64)?
+    /// The store's change count at the previous maintenance period, and since when it has been
+    /// changing without a quiet period (anti-entropy waits for quiet; see `maintainReplicas`).
+    var storeChanges: (count: UInt64, changingSince: UInt64?) = (0, nil)
     /// The held range seen at the previous tick; items outside it are dropped once it is stable.
     var lastHeld: KeyRange?
     /// The period since which the held range has not changed.
