@@ -1,4 +1,5 @@
 import MeshCore
+import Synchronization
 
 /// The fields of a course document that are indexed, in wire order (arrays indexed by field
 /// use this order).
@@ -84,10 +85,24 @@ public struct DocumentInfo: Codable, Hashable, Sendable {
     /// `<first 16 hex digits of SHA-256 of the site URL without trailing slash>-<course id>`:
     /// the same course on the same site always gets the same id, on every node.
     public static func makeID(siteURL: String, courseID: Int64) -> String {
+        sitePrefix(siteURL) + "-" + String(courseID)
+    }
+
+    /// The first 16 hex digits of SHA-256 of the normalized site URL, remembered for the last
+    /// few sites (a node ids thousands of courses of one site; hashing each time showed up in
+    /// profiles of a publish).
+    private static func sitePrefix(_ siteURL: String) -> String {
+        if let known = sitePrefixes.withLock({ $0[siteURL] }) { return known }
         var site = siteURL.lowercased()
         while site.hasSuffix("/") { site.removeLast() }
-        return String(SHA256.digest(site).hexString.prefix(16)) + "-" + String(courseID)
+        let prefix = String(SHA256.digest(site).hexString.prefix(16))
+        sitePrefixes.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[siteURL] = prefix
+        }
+        return prefix
     }
+    private static let sitePrefixes = Mutex<[String: String]>([:])
 }
 
 /// One term's occurrence in one document: frequency and positions per field.
