@@ -78,7 +78,7 @@ public struct WebRoutes: Sendable {
         }
 
         timed(&router, .get, "/api/v1/search") { request, _ in
-            Self.cors(try .json(encoding: try await services.search(try Self.searchRequest(request.query))))
+            Self.cors(.json(try await services.search(try Self.searchRequest(request.query)).jsonBytes()))
         }
         timed(&router, .get, "/api/v1/suggest") { request, _ in
             let prefix = request.query["prefix"] ?? ""
