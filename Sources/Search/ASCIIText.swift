@@ -31,3 +31,45 @@ enum ASCIIText {
     }
 }
 
+/// A word as the stemmers work on it: one byte per Character, the byte itself for a
+/// Character that is one ASCII byte and `WordBytes.other` (0x80) for any other Character.
+///
+/// The stemmers' rules compare letters only with ASCII letters and the apostrophe, which no
+/// other Character equals, and they only cut and add ASCII at the end of a word or change an
+/// ASCII letter in place; so stemming these bytes and putting the other Characters back at
+/// their places (`string(_:)`) gives what stemming the Characters gives.
+struct WordBytes {
+    /// Stands for a Character that is not one ASCII byte.
+    static let other: UInt8 = 0x80
+
+    private(set) var bytes: [UInt8]
+    /// The word's Characters when some are not one ASCII byte; nil when `bytes` is the UTF-8.
+    private var characters: [Character]?
+
+    init(_ word: String) {
+        if word.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            bytes = Array(word.utf8)
+        } else {
+            // CR is left out of the fast case above because CR LF is a single Character.
+            let characters = Array(word)
+            bytes = characters.map { $0.utf8.count == 1 ? $0.utf8.first! : WordBytes.other }
+            self.characters = characters
+        }
+    }
+
+    /// Drops the first Character.
+    mutating func removeFirst() {
+        bytes.removeFirst()
+        characters?.removeFirst()
+    }
+
+    /// The word spelled by `stemmed`, bytes of this word after stemming.
+    func string(_ stemmed: [UInt8]) -> String {
+        guard let characters else { return String(decoding: stemmed, as: UTF8.self) }
+        var out = ""
+        for (i, byte) in stemmed.enumerated() {
+            if byte == WordBytes.other { out.append(characters[i]) } else { out.unicodeScalars.append(Unicode.Scalar(byte)) }
+        }
+        return out
+    }
+}
