@@ -52,14 +52,17 @@ public enum Analyzer {
     public static func analyze(_ text: String, language: Language, expandCompounds: Bool = true) -> [AnalyzedTerm] {
         var out: [AnalyzedTerm] = []
         for token in Tokenizer.tokenize(text) {
-            let parts = token.hyphenParts
+            // Only a folded word with a hyphen byte can have more than one hyphen part.
+            let parts = token.text.utf8.contains(ASCIIText.hyphen) ? token.hyphenParts : []
             if parts.count > 1 {
+                let first = out.count
                 if let joined = normalize(parts.joined(), language: language) {
                     out.append(AnalyzedTerm(term: joined, position: token.position, range: token.range, isCompoundPart: false))
                 }
                 guard expandCompounds else { continue }
                 for part in parts where part.count >= 2 {
-                    if let term = normalize(part, language: language), !out.contains(where: { $0.position == token.position && $0.term == term }) {
+                    // Terms at this position all come from this token, from `first` on.
+                    if let term = normalize(part, language: language), !out[first...].contains(where: { $0.term == term }) {
                         out.append(AnalyzedTerm(term: term, position: token.position, range: token.range, isCompoundPart: true))
                     }
                 }
@@ -71,7 +74,11 @@ public enum Analyzer {
     }
 
     /// The term for one folded word in `language`, or nil when it is a stop word (or empty).
+    ///
+    /// An ASCII word takes `normalizeASCII`, which looks at bytes instead of Characters and
+    /// gives the same term.
     public static func normalize(_ folded: String, language: Language) -> String? {
+        if ASCIIText.isASCII(folded) { return normalizeASCII(folded, language: language) }
         var word = folded
         if word.contains("'") {
             if language == .it || language == .fr || language == .ca,
@@ -86,5 +93,28 @@ public enum Analyzer {
         let stemmed = language == .en ? EnglishStemmer.stem(word) : LightStemmers.stem(bare, language: language)
         let term = String(stemmed.filter { $0 != "'" })
         return term.isEmpty ? nil : term
+    }
+
+    /// `normalize` of an ASCII word. In ASCII every byte is its own Character except CR LF,
+    /// which is not a letter either way, so the byte tests below agree with the Character ones.
+    private static func normalizeASCII(_ folded: String, language: Language) -> String? {
+        var word = folded
+        if let apostrophe = word.utf8.firstIndex(of: ASCIIText.apostrophe),
+           language == .it || language == .fr || language == .ca,
+           elisions.contains(String(word[..<apostrophe])) {
+            word = String(word[word.utf8.index(after: apostrophe)...])
+        }
+        let bare = withoutApostrophes(word)
+        guard !bare.isEmpty, !StopWords.contains(bare, language: language) else { return nil }
+        guard bare.utf8.allSatisfy(ASCIIText.isLetter) else { return bare }
+        let stemmed = language == .en ? EnglishStemmer.stem(word) : LightStemmers.stem(bare, language: language)
+        let term = withoutApostrophes(stemmed)
+        return term.isEmpty ? nil : term
+    }
+
+    /// `word` without its ASCII apostrophes; `word` itself when it has none.
+    private static func withoutApostrophes(_ word: String) -> String {
+        guard word.utf8.contains(ASCIIText.apostrophe) else { return word }
+        return String(decoding: word.utf8.filter { $0 != ASCIIText.apostrophe }, as: UTF8.self)
     }
 }

@@ -6,6 +6,9 @@
 /// vocabulary shows it (`ogist` → `og` in step 2; `added` → `add`: no undoubling after a lone
 /// initial `a`, `e` or `o`). Checked against the Snowball project's published vocabulary and
 /// output pair (Tests/Fixtures/stemmer). Pure and thread-safe.
+///
+/// Works on the word's bytes (`WordBytes`): the rules only ever look at ASCII letters, so a
+/// word of other Characters is stemmed the same as it would be Character by Character.
 public enum EnglishStemmer {
     /// Words whose stem is not what the rules would give (the algorithm's "exceptional forms").
     private static let exceptions: [String: String] = [
@@ -15,44 +18,57 @@ public enum EnglishStemmer {
         "cosmos": "cosmos", "bias": "bias", "andes": "andes",
     ]
     /// Left alone once step 1a has run.
-    private static let afterStep1a: Set<String> = [
+    private static let afterStep1a: Set<[UInt8]> = bytes([
         "inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed",
-    ]
+    ])
     /// Prefixes after which R1 starts, instead of the usual vowel/non-vowel rule.
-    private static let r1Prefixes: [[Character]] = ["gener", "commun", "arsen"].map { Array($0) }
+    private static let r1Prefixes: [[UInt8]] = ["gener", "commun", "arsen"].map { Array($0.utf8) }
+
+    private static func bytes(_ words: [String]) -> Set<[UInt8]> { Set(words.map { Array($0.utf8) }) }
 
     /// Returns the Porter2 stem of `word`.
     public static func stem(_ word: String) -> String {
         if let exception = exceptions[word] { return exception }
-        guard word.count > 2 else { return word }
-        var w = Array(word)
-        if w.first == "'" { w.removeFirst() }
+        var letters = WordBytes(word)
+        guard letters.bytes.count > 2 else { return word }
+        if letters.bytes.first == ASCIIText.apostrophe { letters.removeFirst() }
+        var w = letters.bytes
         // Prelude: y at the start or after a vowel is a consonant, marked Y.
-        for i in w.indices where w[i] == "y" && (i == 0 || isVowel(w[i - 1])) { w[i] = "Y" }
+        for i in w.indices where w[i] == y && (i == 0 || isVowel(w[i - 1])) { w[i] = Y }
         var s = Stem(w)
         s.step0()
         s.step1a()
-        if afterStep1a.contains(String(s.w)) { return String(s.w) }
+        if afterStep1a.contains(s.w) { return letters.string(s.w) }
         s.step1b()
         s.step1c()
         s.step2()
         s.step3()
         s.step4()
         s.step5()
-        return String(s.w.map { $0 == "Y" ? "y" : $0 })
+        return letters.string(s.w.map { $0 == Y ? y : $0 })
     }
 
-    static func isVowel(_ c: Character) -> Bool {
-        c == "a" || c == "e" || c == "i" || c == "o" || c == "u" || c == "y"
+    private static let y = UInt8(ascii: "y"), Y = UInt8(ascii: "Y")
+
+    static func isVowel(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), y: true
+        default: false
+        }
+    }
+
+    /// True when `letters` (ASCII) holds `c`.
+    private static func isOne(of letters: StaticString, _ c: UInt8) -> Bool {
+        UnsafeBufferPointer(start: letters.utf8Start, count: letters.utf8CodeUnitCount).contains(c)
     }
 
     /// The word being stemmed and its regions R1 and R2 (start indices; `w.count` when empty).
     private struct Stem {
-        var w: [Character]
+        var w: [UInt8]
         let r1: Int
         let r2: Int
 
-        init(_ word: [Character]) {
+        init(_ word: [UInt8]) {
             w = word
             var p1: Int?
             for prefix in EnglishStemmer.r1Prefixes where word.starts(with: prefix) { p1 = prefix.count }
@@ -61,7 +77,7 @@ public enum EnglishStemmer {
         }
 
         /// The index after the first non-vowel that follows a vowel, at or after `from`.
-        static func regionStart(_ w: [Character], from: Int) -> Int {
+        static func regionStart(_ w: [UInt8], from: Int) -> Int {
             var i = from
             while i + 1 < w.count {
                 if EnglishStemmer.isVowel(w[i]) && !EnglishStemmer.isVowel(w[i + 1]) { return i + 2 }
@@ -70,36 +86,43 @@ public enum EnglishStemmer {
             return w.count
         }
 
-        func ends(_ suffix: String) -> Bool { ends(Array(suffix)) }
-
-        func ends(_ suffix: [Character]) -> Bool {
+        func ends(_ suffix: [UInt8]) -> Bool {
             guard w.count >= suffix.count else { return false }
             let offset = w.count - suffix.count
             for i in suffix.indices where w[offset + i] != suffix[i] { return false }
             return true
         }
 
-        /// A suffix list prepared once: each suffix with its characters.
-        typealias Table = [(suffix: String, characters: [Character])]
-        static func table(_ suffixes: [String]) -> Table { suffixes.map { ($0, Array($0)) } }
+        /// A suffix and what replaces it.
+        struct Rule {
+            let suffix: [UInt8]
+            let replacement: [UInt8]
+        }
 
-        /// The longest suffix of `table` the word ends with.
-        func longest(_ table: Table) -> String? {
-            var best: (suffix: String, characters: [Character])?
-            for entry in table where entry.characters.count > (best?.characters.count ?? -1) && ends(entry.characters) {
-                best = entry
+        /// A suffix list prepared once.
+        typealias Table = [Rule]
+        static func table(_ rules: KeyValuePairs<String, String>) -> Table {
+            rules.map { Rule(suffix: Array($0.key.utf8), replacement: Array($0.value.utf8)) }
+        }
+        static func table(_ suffixes: [String]) -> Table { suffixes.map { Rule(suffix: Array($0.utf8), replacement: []) } }
+
+        /// The rule of `table` for the longest suffix the word ends with.
+        func longest(_ table: Table) -> Rule? {
+            var best: Rule?
+            for rule in table where rule.suffix.count > (best?.suffix.count ?? -1) && ends(rule.suffix) {
+                best = rule
             }
-            return best?.suffix
+            return best
         }
 
         static let step0Table = table(["'", "'s", "'s'"])
-        static let step1aTable = table(["sses", "ied", "ies", "s", "us", "ss"])
+        static let step1aTable = table(["sses": "ss", "ied": "i", "ies": "i", "s": "", "us": "", "ss": ""])
         static let step1bTable = table(["eed", "eedly", "ed", "edly", "ing", "ingly"])
 
-        func inR1(_ suffix: String) -> Bool { w.count - suffix.count >= r1 }
-        func inR2(_ suffix: String) -> Bool { w.count - suffix.count >= r2 }
+        func inR1(_ suffix: [UInt8]) -> Bool { w.count - suffix.count >= r1 }
+        func inR2(_ suffix: [UInt8]) -> Bool { w.count - suffix.count >= r2 }
 
-        mutating func replace(_ suffix: String, with replacement: String) {
+        mutating func replace(_ suffix: [UInt8], with replacement: [UInt8]) {
             w.removeLast(suffix.count)
             w.append(contentsOf: replacement)
         }
@@ -111,78 +134,79 @@ public enum EnglishStemmer {
             guard end >= 3 else { return false }
             let (a, b, c) = (w[end - 3], w[end - 2], w[end - 1])
             return !EnglishStemmer.isVowel(a) && EnglishStemmer.isVowel(b) && !EnglishStemmer.isVowel(c)
-                && c != "w" && c != "x" && c != "Y"
+                && !EnglishStemmer.isOne(of: "wxY", c)
         }
 
         var isShort: Bool { r1 >= w.count && endsInShortSyllable(w.count) }
 
         mutating func step0() {
-            if let s = longest(Stem.step0Table) { w.removeLast(s.count) }
+            if let rule = longest(Stem.step0Table) { w.removeLast(rule.suffix.count) }
         }
 
         mutating func step1a() {
-            guard let s = longest(Stem.step1aTable) else { return }
-            switch s {
-            case "sses": replace(s, with: "ss")
-            case "ied", "ies": replace(s, with: w.count - s.count > 1 ? "i" : "ie")
-            case "s":
+            guard let rule = longest(Stem.step1aTable) else { return }
+            let (s, replacement) = (rule.suffix, rule.replacement)
+            switch s.count {
+            case 4: replace(s, with: replacement) // sses
+            case 3: replace(s, with: w.count - s.count > 1 ? replacement : Array("ie".utf8)) // ied, ies
+            case 1:
                 // Delete if a vowel occurs before the letter preceding the s (gaps → gap, gas stays).
                 if w.count >= 3, w[..<(w.count - 2)].contains(where: EnglishStemmer.isVowel) { w.removeLast() }
-            default: break
+            default: break // us, ss
             }
         }
 
         mutating func step1b() {
-            guard let s = longest(Stem.step1bTable) else { return }
-            if s == "eed" || s == "eedly" {
-                if inR1(s) { replace(s, with: "ee") }
+            guard let s = longest(Stem.step1bTable)?.suffix else { return }
+            if s.starts(with: "eed".utf8) {
+                if inR1(s) { replace(s, with: Array("ee".utf8)) }
                 return
             }
             guard w[..<(w.count - s.count)].contains(where: EnglishStemmer.isVowel) else { return }
             w.removeLast(s.count)
-            if ends("at") || ends("bl") || ends("iz") {
-                w.append("e")
-            } else if let last = w.last, w.count >= 2, w[w.count - 2] == last, "bdfgmnprt".contains(last) {
+            if ends(Array("at".utf8)) || ends(Array("bl".utf8)) || ends(Array("iz".utf8)) {
+                w.append(UInt8(ascii: "e"))
+            } else if let last = w.last, w.count >= 2, w[w.count - 2] == last, EnglishStemmer.isOne(of: "bdfgmnprt", last) {
                 // Revised rule: a vowel plus a double is a whole word (add, egg, odd): keep it.
-                if !(w.count == 3 && "aeo".contains(w[0])) { w.removeLast() }
+                if !(w.count == 3 && EnglishStemmer.isOne(of: "aeo", w[0])) { w.removeLast() }
             } else if isShort {
-                w.append("e")
+                w.append(UInt8(ascii: "e"))
             }
         }
 
         mutating func step1c() {
-            guard let last = w.last, last == "y" || last == "Y", w.count > 2,
+            guard let last = w.last, last == EnglishStemmer.y || last == EnglishStemmer.Y, w.count > 2,
                   !EnglishStemmer.isVowel(w[w.count - 2]) else { return }
-            w[w.count - 1] = "i"
+            w[w.count - 1] = UInt8(ascii: "i")
         }
 
-        private static let step2Rules: [String: String] = [
+        private static let step2Rules = table([
             "tional": "tion", "enci": "ence", "anci": "ance", "abli": "able", "entli": "ent",
             "izer": "ize", "ization": "ize", "ational": "ate", "ation": "ate", "ator": "ate",
             "alism": "al", "aliti": "al", "alli": "al", "fulness": "ful", "ousli": "ous",
             "ousness": "ous", "iveness": "ive", "iviti": "ive", "biliti": "ble", "bli": "ble",
             "ogi": "og", "ogist": "og", "fulli": "ful", "lessli": "less", "li": "",
-        ]
-        private static let step2Suffixes = table(Array(step2Rules.keys))
+        ])
 
         mutating func step2() {
-            guard let s = longest(Stem.step2Suffixes), inR1(s) else { return }
+            guard let rule = longest(Stem.step2Rules), inR1(rule.suffix) else { return }
+            let s = rule.suffix
             let before = w.count - s.count
-            if s == "ogi" { guard before > 0, w[before - 1] == "l" else { return } }
-            if s == "li" { guard before > 0, "cdeghkmnrt".contains(w[before - 1]) else { return } }
-            replace(s, with: Stem.step2Rules[s]!)
+            if s.elementsEqual("ogi".utf8) { guard before > 0, w[before - 1] == UInt8(ascii: "l") else { return } }
+            if s.elementsEqual("li".utf8) { guard before > 0, EnglishStemmer.isOne(of: "cdeghkmnrt", w[before - 1]) else { return } }
+            replace(s, with: rule.replacement)
         }
 
-        private static let step3Rules: [String: String] = [
+        private static let step3Rules = table([
             "tional": "tion", "ational": "ate", "alize": "al", "icate": "ic", "iciti": "ic",
             "ical": "ic", "ful": "", "ness": "", "ative": "",
-        ]
-        private static let step3Suffixes = table(Array(step3Rules.keys))
+        ])
 
         mutating func step3() {
-            guard let s = longest(Stem.step3Suffixes), inR1(s) else { return }
-            if s == "ative" { guard inR2(s) else { return } }
-            replace(s, with: Stem.step3Rules[s]!)
+            guard let rule = longest(Stem.step3Rules), inR1(rule.suffix) else { return }
+            let s = rule.suffix
+            if s.elementsEqual("ative".utf8) { guard inR2(s) else { return } }
+            replace(s, with: rule.replacement)
         }
 
         private static let step4Suffixes = table([
@@ -191,18 +215,19 @@ public enum EnglishStemmer {
         ])
 
         mutating func step4() {
-            guard let s = longest(Stem.step4Suffixes), inR2(s) else { return }
-            if s == "ion" {
+            guard let s = longest(Stem.step4Suffixes)?.suffix, inR2(s) else { return }
+            if s.elementsEqual("ion".utf8) {
                 let before = w.count - 3
-                guard before > 0, w[before - 1] == "s" || w[before - 1] == "t" else { return }
+                guard before > 0, w[before - 1] == UInt8(ascii: "s") || w[before - 1] == UInt8(ascii: "t") else { return }
             }
             w.removeLast(s.count)
         }
 
         mutating func step5() {
-            if ends("e") {
-                if inR2("e") || (inR1("e") && !endsInShortSyllable(w.count - 1)) { w.removeLast() }
-            } else if ends("l"), inR2("l"), w.count >= 2, w[w.count - 2] == "l" {
+            let (e, l) = ([UInt8(ascii: "e")], [UInt8(ascii: "l")])
+            if ends(e) {
+                if inR2(e) || (inR1(e) && !endsInShortSyllable(w.count - 1)) { w.removeLast() }
+            } else if ends(l), inR2(l), w.count >= 2, w[w.count - 2] == UInt8(ascii: "l") {
                 w.removeLast()
             }
         }

@@ -6,6 +6,7 @@
 ///
 /// Input is a folded word (lower case, no accents, as `TextFolding.fold` returns); output is
 /// its stem. Words shorter than five letters are returned unchanged. Pure and thread-safe.
+/// Works on the word's bytes (`WordBytes`), as the suffixes are all ASCII.
 public enum LightStemmers {
     /// Stems `word` for `language`; English goes to `EnglishStemmer`, `.other` is unchanged.
     public static func stem(_ word: String, language: Language) -> String {
@@ -14,8 +15,9 @@ public enum LightStemmers {
         case .other: return word
         default: break
         }
-        guard word.count >= 5 else { return word }
-        var w = Array(word)
+        let letters = WordBytes(word)
+        guard letters.bytes.count >= 5 else { return word }
+        var w = letters.bytes
         switch language {
         case .es: spanish(&w)
         case .ca: catalan(&w)
@@ -25,35 +27,43 @@ public enum LightStemmers {
         case .pt: portuguese(&w)
         case .en, .other: break
         }
-        return String(w)
+        return letters.string(w)
     }
 
-    private static func ends(_ w: [Character], _ suffix: String) -> Bool {
-        w.count >= suffix.count && w.suffix(suffix.count).elementsEqual(suffix)
+    private static func ends(_ w: [UInt8], _ suffix: StaticString) -> Bool {
+        let suffix = bytes(suffix)
+        guard w.count >= suffix.count else { return false }
+        let offset = w.count - suffix.count
+        for i in suffix.indices where w[offset + i] != suffix[i] { return false }
+        return true
+    }
+
+    private static func bytes(_ text: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
     }
 
     /// Replaces `suffix` by `replacement` when the word ends with it and at least `keep`
     /// letters remain before the suffix. Returns whether it did.
     @discardableResult
-    private static func replace(_ w: inout [Character], _ suffix: String, _ replacement: String = "", keep: Int = 3) -> Bool {
-        guard ends(w, suffix), w.count - suffix.count >= keep else { return false }
-        w.removeLast(suffix.count)
-        w.append(contentsOf: replacement)
+    private static func replace(_ w: inout [UInt8], _ suffix: StaticString, _ replacement: StaticString = "", keep: Int = 3) -> Bool {
+        guard ends(w, suffix), w.count - suffix.utf8CodeUnitCount >= keep else { return false }
+        w.removeLast(suffix.utf8CodeUnitCount)
+        w.append(contentsOf: bytes(replacement))
         return true
     }
 
-    private static func dropFinalVowel(_ w: inout [Character], vowels: String = "aeo") {
-        if let last = w.last, vowels.contains(last), w.count > 4 { w.removeLast() }
+    private static func dropFinalVowel(_ w: inout [UInt8], vowels: StaticString = "aeo") {
+        if let last = w.last, bytes(vowels).contains(last), w.count > 4 { w.removeLast() }
     }
 
     /// Plural (-es, -s), then the gender vowel: cursos/curso → curs, lenguajes/lenguaje → lenguaj.
-    static func spanish(_ w: inout [Character]) {
+    static func spanish(_ w: inout [UInt8]) {
         if !replace(&w, "es") { replace(&w, "s") }
         dropFinalVowel(&w)
     }
 
     /// Plural, gender vowel, then -qu/-gu back to -c/-g (matemàtiques/matemàtica → matematic).
-    static func catalan(_ w: inout [Character]) {
+    static func catalan(_ w: inout [UInt8]) {
         if !replace(&w, "es") { replace(&w, "s") }
         dropFinalVowel(&w)
         if !replace(&w, "qu", "c") { replace(&w, "gu", "g") }
@@ -61,15 +71,15 @@ public enum LightStemmers {
 
     /// The final vowel carries number and gender: -chi/-che → -c, -ghi/-ghe → -g, -io/-ii/-ia/-ie
     /// lose both letters (laboratorio/laboratori → laborator), otherwise the last vowel goes.
-    static func italian(_ w: inout [Character]) {
-        for (suffix, replacement) in [("che", "c"), ("chi", "c"), ("ghe", "g"), ("ghi", "g")]
+    static func italian(_ w: inout [UInt8]) {
+        for (suffix, replacement): (StaticString, StaticString) in [("che", "c"), ("chi", "c"), ("ghe", "g"), ("ghi", "g")]
         where replace(&w, suffix, replacement) { return }
-        for suffix in ["io", "ii", "ia", "ie"] where replace(&w, suffix) { return }
+        for suffix: StaticString in ["io", "ii", "ia", "ie"] where replace(&w, suffix) { return }
         dropFinalVowel(&w, vowels: "aeio")
     }
 
     /// Plural (-aux → -al, -eaux → -eau, -s, -x), then a final -e (apprentissages → apprentissag).
-    static func french(_ w: inout [Character]) {
+    static func french(_ w: inout [UInt8]) {
         if replace(&w, "eaux", "eau") || replace(&w, "aux", "al") {
             return
         }
@@ -78,15 +88,15 @@ public enum LightStemmers {
     }
 
     /// Savoy's German minimal stemmer: the longest of -ern, -em, -en, -er, -es, -e, -n, -s.
-    static func german(_ w: inout [Character]) {
-        for suffix in ["ern", "em", "en", "er", "es"] where replace(&w, suffix, keep: 4) { return }
-        for suffix in ["e", "n", "s"] where replace(&w, suffix, keep: 4) { return }
+    static func german(_ w: inout [UInt8]) {
+        for suffix: StaticString in ["ern", "em", "en", "er", "es"] where replace(&w, suffix, keep: 4) { return }
+        for suffix: StaticString in ["e", "n", "s"] where replace(&w, suffix, keep: 4) { return }
     }
 
     /// Plural forms (-oes/-aes → -ao, -ais → -al, -eis → -el, -ois → -ol, -ns → -m, -res/-zes,
     /// -s), then the gender vowel (educações/educação → educaca).
-    static func portuguese(_ w: inout [Character]) {
-        let plurals = [("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ois", "ol"),
+    static func portuguese(_ w: inout [UInt8]) {
+        let plurals: [(StaticString, StaticString)] = [("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ois", "ol"),
                        ("ns", "m"), ("res", "r"), ("zes", "z"), ("ses", "s"), ("s", "")]
         for (suffix, replacement) in plurals where replace(&w, suffix, replacement) { break }
         dropFinalVowel(&w)

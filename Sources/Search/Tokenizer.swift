@@ -34,45 +34,59 @@ public struct Token: Sendable, Hashable {
 /// - everything else separates words; `3D` is one word because digits and letters mix freely.
 public enum Tokenizer {
     /// Splits `text` into tokens in reading order.
+    ///
+    /// Runs of ASCII text take a byte-level fast path (`ASCIIWords`); everything else is read
+    /// Character by Character. Both apply the rules above and give the same tokens, ranges
+    /// and folded text as reading the whole text by Characters (`tokenizeCharacters`).
     public static func tokenize(_ text: String) -> [Token] {
+        text.utf8.withContiguousStorageIfAvailable { ASCIIWords.tokenize(text, bytes: $0) }
+            ?? tokenizeCharacters(text)
+    }
+
+    /// `tokenize` reading every Character: the general path, for text not stored as
+    /// contiguous UTF-8.
+    static func tokenizeCharacters(_ text: String) -> [Token] {
         var tokens: [Token] = []
         var index = text.startIndex
-        var position = 0
         while index < text.endIndex {
             guard isWordCharacter(text[index]) else {
                 index = text.index(after: index)
                 continue
             }
-            let start = index
-            var end = text.index(after: index)
-            while end < text.endIndex {
-                let c = text[end]
-                if isWordCharacter(c) {
-                    end = text.index(after: end)
-                    continue
-                }
-                let next = text.index(after: end)
-                guard next < text.endIndex else { break }
-                let previous = text[text.index(before: end)]
-                let following = text[next]
-                if TextFolding.apostrophes.contains(c), previous.isLetter, following.isLetter {
-                    end = next
-                } else if isHyphen(c), isWordCharacter(previous), isWordCharacter(following) {
-                    end = next
-                } else if c == "." || c == ",", previous.isNumber, following.isNumber {
-                    end = next
-                } else {
-                    break
-                }
-            }
-            end = extendLanguageSuffix(text, start: start, end: end)
-            var folded = TextFolding.fold(String(text[start..<end]))
-            folded = String(folded.map { isHyphen($0) ? "-" : $0 })
-            tokens.append(Token(text: folded, position: position, range: start..<end))
-            position += 1
-            index = end
+            let token = word(in: text, from: index, position: tokens.count)
+            tokens.append(token)
+            index = token.range.upperBound
         }
         return tokens
+    }
+
+    /// The token that starts at `start`, a Character boundary holding a word character.
+    static func word(in text: String, from start: String.Index, position: Int) -> Token {
+        var end = text.index(after: start)
+        while end < text.endIndex {
+            let c = text[end]
+            if isWordCharacter(c) {
+                end = text.index(after: end)
+                continue
+            }
+            let next = text.index(after: end)
+            guard next < text.endIndex else { break }
+            let previous = text[text.index(before: end)]
+            let following = text[next]
+            if TextFolding.apostrophes.contains(c), previous.isLetter, following.isLetter {
+                end = next
+            } else if isHyphen(c), isWordCharacter(previous), isWordCharacter(following) {
+                end = next
+            } else if c == "." || c == ",", previous.isNumber, following.isNumber {
+                end = next
+            } else {
+                break
+            }
+        }
+        end = extendLanguageSuffix(text, start: start, end: end)
+        var folded = TextFolding.fold(String(text[start..<end]))
+        folded = String(folded.map { isHyphen($0) ? "-" : $0 })
+        return Token(text: folded, position: position, range: start..<end)
     }
 
     static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
