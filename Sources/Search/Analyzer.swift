@@ -51,26 +51,49 @@ public enum Analyzer {
     /// parts are added beside the joined compound; without it (queries), only the joined form.
     public static func analyze(_ text: String, language: Language, expandCompounds: Bool = true) -> [AnalyzedTerm] {
         var out: [AnalyzedTerm] = []
+        for token in Tokenizer.tokenize(text) { analyze(token, language: language, expandCompounds: expandCompounds, into: &out) }
+        return out
+    }
+
+    /// The ranges of the words of `text` that give one of `terms` in `language` (compound parts
+    /// included), in text order: what highlighting needs, the same words `analyze` would name.
+    /// Words that cannot give one of `terms` are skipped without stemming: analysis only ever
+    /// changes the end of a word, except for apostrophes (elision) and hyphens (compounds), so a
+    /// word without either whose first byte starts none of `terms` cannot match.
+    public static func ranges(in text: String, language: Language, matching terms: Set<String>) -> [Range<String.Index>] {
+        let initials = Set(terms.compactMap(\.utf8.first))
+        var out: [Range<String.Index>] = []
+        var analyzed: [AnalyzedTerm] = []
         for token in Tokenizer.tokenize(text) {
-            // Only a folded word with a hyphen byte can have more than one hyphen part.
-            let parts = token.text.utf8.contains(ASCIIText.hyphen) ? token.hyphenParts : []
-            if parts.count > 1 {
-                let first = out.count
-                if let joined = normalize(parts.joined(), language: language) {
-                    out.append(AnalyzedTerm(term: joined, position: token.position, range: token.range, isCompoundPart: false))
-                }
-                guard expandCompounds else { continue }
-                for part in parts where part.count >= 2 {
-                    // Terms at this position all come from this token, from `first` on.
-                    if let term = normalize(part, language: language), !out[first...].contains(where: { $0.term == term }) {
-                        out.append(AnalyzedTerm(term: term, position: token.position, range: token.range, isCompoundPart: true))
-                    }
-                }
-            } else if let term = normalize(token.text, language: language) {
-                out.append(AnalyzedTerm(term: term, position: token.position, range: token.range, isCompoundPart: false))
-            }
+            guard let first = token.text.utf8.first else { continue }
+            guard initials.contains(first) || token.text.utf8.contains(where: { $0 == ASCIIText.apostrophe || $0 == ASCIIText.hyphen })
+            else { continue }
+            analyzed.removeAll(keepingCapacity: true)
+            analyze(token, language: language, expandCompounds: true, into: &analyzed)
+            if analyzed.contains(where: { terms.contains($0.term) }), out.last != token.range { out.append(token.range) }
         }
         return out
+    }
+
+    /// Appends the terms of one token to `out` (see `analyze(_:language:expandCompounds:)`).
+    private static func analyze(_ token: Token, language: Language, expandCompounds: Bool, into out: inout [AnalyzedTerm]) {
+        // Only a folded word with a hyphen byte can have more than one hyphen part.
+        let parts = token.text.utf8.contains(ASCIIText.hyphen) ? token.hyphenParts : []
+        if parts.count > 1 {
+            let first = out.count
+            if let joined = normalize(parts.joined(), language: language) {
+                out.append(AnalyzedTerm(term: joined, position: token.position, range: token.range, isCompoundPart: false))
+            }
+            guard expandCompounds else { return }
+            for part in parts where part.count >= 2 {
+                // Terms at this position all come from this token, from `first` on.
+                if let term = normalize(part, language: language), !out[first...].contains(where: { $0.term == term }) {
+                    out.append(AnalyzedTerm(term: term, position: token.position, range: token.range, isCompoundPart: true))
+                }
+            }
+        } else if let term = normalize(token.text, language: language) {
+            out.append(AnalyzedTerm(term: term, position: token.position, range: token.range, isCompoundPart: false))
+        }
     }
 
     /// The term for one folded word in `language`, or nil when it is a stop word (or empty).

@@ -102,10 +102,7 @@ public enum ResultAssembler {
     /// The words of `text` whose term (in `language`) is in `terms`: their UTF-16 ranges, and
     /// the HTML-escaped text with each wrapped in `<mark>`.
     public static func highlight(_ text: String, language: Language, terms: Set<String>) -> ([HighlightRange], String) {
-        var marked: [Range<String.Index>] = []
-        for term in Analyzer.analyze(text, language: language) where terms.contains(term.term) {
-            if marked.last != term.range { marked.append(term.range) }
-        }
+        let marked = Analyzer.ranges(in: text, language: language, matching: terms)
         var html = ""
         var cursor = text.startIndex
         var ranges: [HighlightRange] = []

@@ -53,6 +53,27 @@ import Testing
         return "\(language) \(text.debugDescription): \(got.map(\.term)) ≠ \(want.map(\.term))"
     }
 
+    /// Highlighting skips words that cannot match; it must mark exactly the words whose term
+    /// `analyze` says is wanted. Terms are taken from other texts of the corpus and from the
+    /// text itself, so both hits and near misses are tried.
+    @Test func highlightRangesAreTheAnalyzersMatches() {
+        let texts = Self.tricky + Self.corpus.prefix(3000).map(\.text) + Self.generated(count: 2000, seed: 7)
+        var generator = SystemRandomNumberGenerator()
+        for (i, text) in texts.enumerated() {
+            for language in [Language.en, .it, .es, .fr, .de] {
+                let own = Analyzer.analyze(text, language: language).map(\.term)
+                let other = Analyzer.analyze(texts[(i * 7 + 3) % texts.count], language: language).map(\.term)
+                var wanted = Set((own.shuffled(using: &generator).prefix(2)) + other.prefix(3))
+                wanted.insert("zzz")
+                var expected: [Range<String.Index>] = []
+                for term in Analyzer.analyze(text, language: language) where wanted.contains(term.term) {
+                    if expected.last != term.range { expected.append(term.range) }
+                }
+                #expect(Analyzer.ranges(in: text, language: language, matching: wanted) == expected, "\(text) \(language)")
+            }
+        }
+    }
+
     @Test func tokensMatchTheReference() {
         var wrong = Self.corpus.filter { Tokenizer.tokenize($0.text) != $0.tokens }.map(\.text.debugDescription)
         for text in Self.tricky + Self.generated(count: 20_000, seed: 1)
