@@ -77,6 +77,15 @@ import Testing
         #expect(try PostingWireFormat.lookupReply(PostingWireFormat.lookupReply(answers)) == answers)
     }
 
+    @Test func listsSentAsTheyAreKeptDecodeLikeOneBatch() throws {
+        let postings = Self.postings()
+        let byTerm = Dictionary(grouping: postings, by: \.term)
+        let encoded = byTerm.keys.sorted(by: >).map { PostingWireFormat.encode(byTerm[$0]!) }
+        #expect(try PostingWireFormat.postings(PostingWireFormat.batches(encoded)) == PostingWireFormat.postings(PostingWireFormat.encode(postings)))
+        let cut = PostingWireFormat.batches(encoded).dropLast()
+        #expect(throws: SearchError.self) { try PostingWireFormat.postings(Array(cut)) }
+    }
+
     @Test func aBloomFilterThatDoesNotAddUpIsRefused() {
         // 64 bits but 10^6 hash functions: every contains() would loop a million times.
         let hostile: [UInt8] = [PostingWireFormat.messageMagic, 1, PostingWireFormat.postingsKind, 1, 1, 0x61, 2, 64, 0xC0, 0x84, 0x3D, 1]

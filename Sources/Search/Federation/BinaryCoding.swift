@@ -88,6 +88,13 @@ struct BinaryReader {
 
     var isAtEnd: Bool { offset >= bytes.count }
 
+    /// The next `length` bytes (a length already read with `count()`, so never past the end).
+    mutating func bytes(_ length: Int) throws(SearchError) -> [UInt8] {
+        guard length <= remaining else { throw failure("\(length) bytes past the end") }
+        defer { offset += length }
+        return Array(bytes[offset..<offset + length])
+    }
+
     /// Bytes not read yet.
     var remaining: Int { max(0, bytes.count - offset) }
 

@@ -70,6 +70,18 @@ public enum PostingWireFormat {
     /// The postings of a binary or JSON posting list, terms in sorted order. Entries pointing
     /// outside the documents are skipped. Throws `SearchError` (400) when malformed.
     public static func postings(_ bytes: [UInt8]) throws -> [Posting] {
+        if bytes.first == batchesMagic {
+            var r = BinaryReader(bytes, offset: 1, what: "posting batches")
+            guard try r.byte() == version else { throw r.failure("unknown version") }
+            var all: [Posting] = []
+            for _ in 0..<(try r.count()) {
+                all += try postings(try r.bytes(try r.count()))
+            }
+            guard r.isAtEnd else { throw r.failure("trailing bytes") }
+            // Terms in sorted order, as from one batch (a stable sort keeps each list's order).
+            return all.enumerated().sorted { $0.element.term != $1.element.term ? $0.element.term < $1.element.term : $0.offset < $1.offset }
+                .map(\.element)
+        }
         guard bytes.first == batchMagic else { return try SearchCoding.decode(PostingBatch.self, bytes).postings }
         var r = BinaryReader(bytes, offset: 1, what: "posting list")
         guard try r.byte() == version else { throw r.failure("unknown version") }

@@ -17,9 +17,9 @@ public struct TermLookup: Hashable, Sendable {
 /// - `postings`: `0xB6, 1, 3, terms, candidates` where candidates = `0` none, `1` + ids,
 ///   `2` + m, k, count + words (8 bytes little-endian each) for a Bloom filter;
 /// - `lookup`: `0xB6, 1, 4, terms, inline limit`;
-/// - lookup reply: `0xB7, 1, count + (term, frequency), posting list` where the posting list is
-///   the binary `PostingBatch` of the terms whose list came inline (their names are in it, so a
-///   short list that is empty is told apart by the term appearing with frequency 0).
+/// - lookup reply: `0xB7, 1, count + (term, frequency), batches` where batches (`0xB8, 1, count +
+///   (length + batch)`) are the binary `PostingBatch`es of the terms whose list came inline
+///   (their names are in them; an empty list is told apart by the term's frequency 0).
 ///
 /// Strings are varint length + UTF-8, counts varints (BinaryCoding.swift). Pure; thread-safe.
 extension PostingWireFormat {
@@ -27,6 +27,7 @@ extension PostingWireFormat {
     static let postingsKind: UInt8 = 3
     static let lookupKind: UInt8 = 4
     static let lookupReplyMagic: UInt8 = 0xB7
+    static let batchesMagic: UInt8 = 0xB8
     /// Most hash functions a received Bloom filter may ask for (ours use about 7).
     static let maxBloomHashes = 32
 
@@ -102,16 +103,38 @@ extension PostingWireFormat {
 
     /// The binary lookup reply.
     static func lookupReply(_ answers: [String: TermLookup]) -> [UInt8] {
-        var w = BinaryWriter(capacity: 64)
+        let terms = answers.keys.sorted()
+        return lookupReply(frequencies: answers.mapValues(\.frequency),
+                           inline: terms.compactMap { term in answers[term]!.postings.map { encode($0) } })
+    }
+
+    /// The binary lookup reply from each term's frequency and the encoded lists (posting batches
+    /// as `encode` gives them) of the terms whose list comes inline.
+    static func lookupReply(frequencies: [String: Int], inline: [[UInt8]]) -> [UInt8] {
+        var w = BinaryWriter(capacity: 64 + inline.reduce(0) { $0 + $1.count })
         w.byte(lookupReplyMagic)
         w.byte(version)
-        let terms = answers.keys.sorted()
+        let terms = frequencies.keys.sorted()
         w.count(terms.count)
         for term in terms {
             w.string(term)
-            w.count(answers[term]!.frequency)
+            w.count(frequencies[term]!)
         }
-        w.append(encode(terms.flatMap { answers[$0]!.postings ?? [] }))
+        w.append(batches(inline))
+        return w.bytes
+    }
+
+    /// Several posting batches in one payload (`0xB8, 1, count + (length + batch)`): a holder
+    /// sends the lists it keeps encoded as they are, without decoding and re-encoding them.
+    static func batches(_ encoded: [[UInt8]]) -> [UInt8] {
+        var w = BinaryWriter(capacity: 16 + encoded.reduce(0) { $0 + $1.count + 4 })
+        w.byte(batchesMagic)
+        w.byte(version)
+        w.count(encoded.count)
+        for batch in encoded {
+            w.count(batch.count)
+            w.append(batch)
+        }
         return w.bytes
     }
 

@@ -23,7 +23,14 @@ public actor SearchOwner: OverlayApplication {
         var names: [String] = []
         var versions: [UInt64] = []
     }
-    private var lists: [String: (signature: ListSignature, postings: [Posting])] = [:]
+    /// A term's list as last built: from which items, its postings, and its binary batch once
+    /// a reply needed it whole.
+    private struct HeldList {
+        var signature: ListSignature
+        var postings: [Posting]
+        var encoded: [UInt8]?
+    }
+    private var lists: [String: HeldList] = [:]
     private var decodedItems: [ItemID: (version: UInt64, postings: [Posting])] = [:]
     private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
     private var siteCounts: [String: Int] = [:]
@@ -52,18 +59,19 @@ public actor SearchOwner: OverlayApplication {
             return SearchCoding.encode(FrequenciesReply(frequencies: Dictionary(terms.map { ($0, list(of: $0).count) },
                                                                                uniquingKeysWith: { a, _ in a })))
         case let .lookup(terms, inlineLimit):
-            var answers: [String: TermLookup] = [:]
-            for term in Set(terms) {
-                let held = list(of: term)
-                answers[term] = TermLookup(frequency: held.count, postings: held.count <= inlineLimit ? held : nil)
-            }
-            return PostingWireFormat.lookupReply(answers)
-        case let .postings(terms, candidates):
-            var out: [Posting] = []
+            var frequencies: [String: Int] = [:]
+            var inline: [[UInt8]] = []
             for term in Set(terms).sorted() {
-                let held = list(of: term)
-                out += candidates.map { filter in held.filter { filter.contains($0.document.id) } } ?? held
+                let count = list(of: term).count
+                frequencies[term] = count
+                if count > 0 && count <= inlineLimit { inline.append(encodedList(of: term)) }
             }
+            return PostingWireFormat.lookupReply(frequencies: frequencies, inline: inline)
+        case let .postings(terms, nil):
+            return PostingWireFormat.batches(Set(terms).sorted().map(encodedList(of:)))
+        case let .postings(terms, filter?):
+            var out: [Posting] = []
+            for term in Set(terms).sorted() { out += list(of: term).filter { filter.contains($0.document.id) } }
             return PostingWireFormat.encode(out)
         case let .publishSuggestions(from, site, prefixes):
             let items = try SuggestionHolder.items(site: site, prefixes: prefixes)
@@ -88,6 +96,7 @@ public actor SearchOwner: OverlayApplication {
         let items = network.store.items(at: .term(term)).filter { $0.name.hasPrefix("site:") }
         let signature = ListSignature(names: items.map(\.name), versions: items.map(\.version))
         if let cached = lists[term], cached.signature == signature { return cached.postings }
+        lists[term] = nil
         var postings: [Posting] = []
         for item in items where !item.isTombstone {
             let site = String(item.name.dropFirst(5))
@@ -104,8 +113,17 @@ public actor SearchOwner: OverlayApplication {
         }
         postings.sort { $0.document.id < $1.document.id }
         if lists.count > 4096 { lists = [:] }
-        lists[term] = (signature, postings)
+        lists[term] = HeldList(signature: signature, postings: postings, encoded: nil)
         return postings
+    }
+
+    /// `list(of:)` as a binary posting batch, encoded once per version of the list.
+    func encodedList(of term: String) -> [UInt8] {
+        let postings = list(of: term)
+        if let encoded = lists[term]?.encoded { return encoded }
+        let encoded = PostingWireFormat.encode(postings)
+        lists[term]?.encoded = encoded
+        return encoded
     }
 
     private func accept(from: String, site: String, documents: [DocumentInfo], terms: [PublishedTerm]) async throws -> Int {
