@@ -23,10 +23,7 @@ extension SearchResponse {
             w.close("]")
         }
         w.close("}")
-        w.key("missing_terms")
-        w.open("[")
-        for term in missingTerms { w.string(term) }
-        w.close("]")
+        w.key("missing_terms"); w.strings(missingTerms)
         w.key("nodes_asked"); w.int(nodesAsked)
         w.key("page"); w.int(page)
         w.key("page_size"); w.int(pageSize)
@@ -111,6 +108,13 @@ struct JSONTextWriter {
         quoted(value)
     }
 
+    /// An array of strings as the next value.
+    mutating func strings(_ values: [String]) {
+        open("[")
+        for value in values { string(value) }
+        close("]")
+    }
+
     private mutating func quoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
@@ -145,10 +149,7 @@ struct JSONTextWriter {
         key("snippet"); string(r.snippet)
         key("snippet_html"); string(r.snippetHTML)
         if let start = r.startDate { key("start_date"); int(start) }
-        key("tags")
-        open("[")
-        for tag in r.tags { string(tag) }
-        close("]")
+        key("tags"); strings(r.tags)
         key("time_modified"); int(r.timeModified)
         key("title"); string(r.title)
         key("url"); string(r.url)
