@@ -6,6 +6,10 @@ public enum Language: String, CaseIterable, Codable, Sendable, Hashable {
     /// The language for a Moodle language code (`en`, `en_us`, `pt-BR`, `IT`); `.other` when
     /// the code names a language without stemmer.
     public init(code: String) {
+        if code.utf8.count == 2, let exact = Language(rawValue: code) {
+            self = exact
+            return
+        }
         let base = code.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" }).first.map(String.init) ?? ""
         self = Language(rawValue: base) ?? .other
     }

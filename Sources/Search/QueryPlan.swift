@@ -38,7 +38,7 @@ public struct QueryPlan: Hashable, Sendable {
                                        falsePositiveRate: Double = 0.01) -> CandidateFilter {
         guard ids.count > bloomThreshold else { return .ids(ids) }
         var filter = BloomFilter(capacity: ids.count, falsePositiveRate: falsePositiveRate)
-        for id in ids.sorted() { filter.insert(id) }
+        for id in ids { filter.insert(id) }
         return .bloom(filter)
     }
 

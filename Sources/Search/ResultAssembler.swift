@@ -116,19 +116,25 @@ public enum ResultAssembler {
         return (ranges, html)
     }
 
-    /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attributes.
+    /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attributes. Works on UTF-8 bytes
+    /// (the five are ASCII, and a multi-byte character never contains an ASCII byte).
     public static func escape(_ text: Substring) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return String(text)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            case 0x27: out += Array("&#39;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

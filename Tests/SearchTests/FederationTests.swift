@@ -25,9 +25,10 @@ import Testing
         docs.flatMap { DocumentIndexer.postings(for: $0, site: site) }
     }
 
-    func search(_ hub: FederationHub, _ query: String, via node: Int = 4, statistics: CollectionStatistics? = nil) async throws -> SearchResponse {
+    func search(_ hub: FederationHub, _ query: String, via node: Int = 4, inlineLimit: Int = 32,
+                statistics: CollectionStatistics? = nil) async throws -> SearchResponse {
         let stats = statistics ?? CollectionStatistics(documentCount: 10, averageFieldLengths: [3, 1, 1, 5, 0])
-        let source = OverlayPostingSource(network: hub.nodes[node]) { stats }
+        let source = OverlayPostingSource(network: hub.nodes[node], inlineLimit: inlineLimit) { stats }
         return try await SearchEngine(source: source).search(SearchRequest(query: query))
     }
 
@@ -43,13 +44,31 @@ import Testing
         for doc in alphaDocs { await reference.add(doc, site: Self.alpha) }
         for doc in betaDocs { await reference.add(doc, site: Self.beta) }
         let stats = await reference.statistics()
+        // Inline limit 0: every list is fetched on its own, later clauses as occurrences.
         for query in ["astronomy", "stars", "astronomy stars", "\"organic chemistry\"", "astronomy -galaxies", "carbon OR galaxies"] {
-            let federated = try await search(hub, query, statistics: stats)
-            let local = try await SearchEngine(source: reference).search(SearchRequest(query: query))
-            #expect(federated.hits.map(\.id) == local.hits.map(\.id), "\(query)")
-            #expect(federated.hits.map(\.score) == local.hits.map(\.score), "\(query)")
-            #expect(!federated.partial)
+            for limit in [32, 0] {
+                let federated = try await search(hub, query, inlineLimit: limit, statistics: stats)
+                let local = try await SearchEngine(source: reference).search(SearchRequest(query: query))
+                #expect(federated == local, "\(query), inline limit \(limit)")
+            }
         }
+    }
+
+    @Test func restrictedListsTravelAsTheCandidatesOccurrencesOnly() async throws {
+        let hub = ring()
+        let published = postings(alphaDocs, site: Self.alpha)
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(published)
+        let stars = published.filter { $0.term == "star" }.sorted { $0.document.id < $1.document.id }
+        #expect(stars.count == 2)
+        let owner = hub.replicaSet(of: .term("star"))[0]
+        let message = SearchMessage.occurrences(terms: ["star", "nowhere"], candidates: .ids([stars[1].document.id]))
+        let reply = try await hub.nodes[4].send(to: owner, app: FederationSettings.applicationName, payload: message.bytes)
+        let answer = try PostingWireFormat.occurrencesReply(reply)
+        #expect(answer["star"]?.map(\.id) == [stars[1].document.id])
+        #expect(answer["star"]?.map(\.occurrence) == [stars[1].occurrence])
+        #expect(answer["nowhere"]?.isEmpty == true)
+        // No document info travels: not even the title.
+        #expect(!String(decoding: reply, as: UTF8.self).contains("chemistry"))
     }
 
     @Test func oneRequestPerHolderPerPublish() async throws {

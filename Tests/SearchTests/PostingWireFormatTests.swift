@@ -65,6 +65,7 @@ import Testing
         let messages: [SearchMessage] = [
             .frequencies(terms: ["astronomi", "c++"]), .lookup(terms: ["programacion"], inlineLimit: 32),
             .postings(terms: ["a"], candidates: .ids(["x-1", "y-2"])), .postings(terms: ["a", "b"], candidates: .bloom(bloom)),
+            .occurrences(terms: ["a"], candidates: .ids(["x-1"])), .occurrences(terms: ["a", "b"], candidates: .bloom(bloom)),
         ]
         for message in messages {
             #expect(message.bytes.first == PostingWireFormat.messageMagic)
@@ -75,6 +76,29 @@ import Testing
         let answers = ["programacion": TermLookup(frequency: short.count, postings: short),
                        "absent": TermLookup(frequency: 0, postings: []), "common": TermLookup(frequency: 900, postings: nil)]
         #expect(try PostingWireFormat.lookupReply(PostingWireFormat.lookupReply(answers)) == answers)
+    }
+
+    @Test func occurrencesRepliesCarryIdsAndOccurrencesOnly() throws {
+        let postings = Self.postings()
+        let lists = Dictionary(grouping: postings, by: \.term).mapValues { $0.map { (id: $0.document.id, occurrence: $0.occurrence) } }
+        let bytes = PostingWireFormat.occurrencesReply(lists)
+        #expect(bytes.first == PostingWireFormat.occurrencesReplyMagic)
+        // One term's list: without its documents' info, a fraction of the posting list.
+        let one = postings.filter { $0.term == "programacion" }
+        #expect(PostingWireFormat.occurrencesReply(["programacion": one.map { ($0.document.id, $0.occurrence) }]).count
+                < PostingWireFormat.encode(one).count / 2)
+        let decoded = try PostingWireFormat.occurrencesReply(bytes)
+        #expect(decoded.keys.sorted() == lists.keys.sorted())
+        for (term, entries) in lists {
+            let sent = entries.sorted { $0.id < $1.id }
+            #expect(decoded[term]?.map(\.id) == sent.map(\.id))
+            #expect(decoded[term]?.map(\.occurrence) == sent.map(\.occurrence))
+        }
+        #expect(throws: SearchError.self) { try PostingWireFormat.occurrencesReply(Array(bytes.dropLast())) }
+        #expect(throws: SearchError.self) { try PostingWireFormat.occurrencesReply(PostingWireFormat.encode(postings)) }
+        // An occurrences message must name its candidates.
+        let none: [UInt8] = [PostingWireFormat.messageMagic, 1, PostingWireFormat.occurrencesKind, 1, 1, 0x61, 0]
+        #expect(throws: SearchError.self) { try SearchMessage.decode(none) }
     }
 
     @Test func listsSentAsTheyAreKeptDecodeLikeOneBatch() throws {

@@ -75,10 +75,17 @@ struct BinaryWriter {
 /// Reads what `BinaryWriter` wrote. Every read checks bounds and every count is checked against
 /// the bytes left, so a malformed or hostile payload throws `SearchError` (400) instead of
 /// trapping or allocating without bound.
+///
+/// Documents of one site follow each other in a list, so their site, country, language and
+/// often category repeat: `document()` reuses the strings of the document read before when the
+/// bytes are the same, and a list of hundreds of documents allocates them once.
 struct BinaryReader {
     let bytes: [UInt8]
     private(set) var offset: Int
     let what: String
+    /// Per repeating field of `document()`: the bytes of its last value, and that value.
+    private var lastStrings = [(range: Range<Int>, value: String)](repeating: (0..<0, ""), count: 4)
+    private var lastLists = [(range: Range<Int>, value: [String])](repeating: (0..<0, []), count: 2)
 
     init(_ bytes: [UInt8], offset: Int = 0, what: String) {
         self.bytes = bytes
@@ -161,10 +168,45 @@ struct BinaryReader {
         return out
     }
 
+    /// A string, the same value as `slot`'s last one when its bytes are the same.
+    private mutating func string(repeating slot: Int) throws(SearchError) -> String {
+        let length = try count()
+        let range = offset..<offset + length
+        offset += length
+        if sameBytes(lastStrings[slot].range, range) { return lastStrings[slot].value }
+        let value = String(decoding: bytes[range], as: UTF8.self)
+        lastStrings[slot] = (range, value)
+        return value
+    }
+
+    /// A list of strings, the same value as `slot`'s last one when its bytes are the same.
+    private mutating func strings(repeating slot: Int) throws(SearchError) -> [String] {
+        let start = offset
+        for _ in 0..<(try count()) { offset += try count() }
+        let range = start..<offset
+        if sameBytes(lastLists[slot].range, range) { return lastLists[slot].value }
+        offset = start
+        let value = try strings()
+        lastLists[slot] = (range, value)
+        return value
+    }
+
+    private func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = a.lowerBound, j = b.lowerBound
+        while i < a.upperBound {
+            if bytes[i] != bytes[j] { return false }
+            i += 1
+            j += 1
+        }
+        return true
+    }
+
     mutating func document() throws(SearchError) -> DocumentInfo {
         let id = try string(), lengths = try ints(), title = try string(), url = try string()
-        let siteName = try string(), siteURL = try string(), country = try string(), language = try string()
-        let category = try strings(), tags = try strings(), open = try byte() != 0
+        let siteName = try string(repeating: 0), siteURL = try string(repeating: 1)
+        let country = try string(repeating: 2), language = try string(repeating: 3)
+        let category = try strings(repeating: 0), tags = try strings(repeating: 1), open = try byte() != 0
         let start: Int64? = try byte() != 0 ? try int() : nil
         let modified = try int(), snippet = try string()
         return DocumentInfo(id: id, fieldLengths: lengths, title: title, url: url, siteName: siteName, siteURL: siteURL,

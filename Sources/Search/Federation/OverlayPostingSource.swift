@@ -26,12 +26,20 @@ public struct QueryTraffic: Hashable, Sendable {
 /// postings comes back whole in that first round, and a later `postings` call for it is
 /// answered from that list (filtered by the candidates) without asking again. A rare term
 /// thus costs one round; a common one is still fetched only restricted to the candidates.
+///
+/// A restricted list is asked with `occurrences`: the holder sends only each candidate's
+/// frequencies and positions, and the postings are rebuilt from the documents this source
+/// fetched earlier in the query. Candidates always come from lists fetched through the same
+/// source (the engine takes them from its fetched postings), so a document it has not seen is
+/// not a candidate (a Bloom filter's false positive) and is dropped.
 public final class OverlayPostingSource: PostingSource {
     private let network: any SearchNetwork
     private let statisticsProvider: @Sendable () async throws -> CollectionStatistics
     private let inlineLimit: Int
     private struct State {
         var inline: [String: [Posting]] = [:]
+        /// Every document of the lists fetched so far, by id.
+        var documents: [String: DocumentInfo] = [:]
         var unanswered = Set<String>()
         var traffic = QueryTraffic()
         var asked = Set<NodeURL>()
@@ -68,7 +76,10 @@ public final class OverlayPostingSource: PostingSource {
             try PostingWireFormat.lookupReply(bytes)
         }
         state.withLock { state in
-            for case let (term, answer?) in answers { state.inline[term] = answer.postings }
+            for case let (term, answer?) in answers {
+                state.inline[term] = answer.postings
+                Self.remember(answer.postings ?? [], in: &state)
+            }
         }
         return answers.mapValues { $0?.frequency ?? 0 }
     }
@@ -82,11 +93,35 @@ public final class OverlayPostingSource: PostingSource {
         }
         let remote = terms.filter { out[$0] == nil }
         guard !remote.isEmpty else { return out }
-        let answers = await ask(terms: remote, message: { .postings(terms: $0, candidates: candidates) }) { bytes in
-            Dictionary(grouping: try PostingWireFormat.postings(bytes), by: \.term)
+        guard let candidates else {
+            let answers = await ask(terms: remote, message: { .postings(terms: $0, candidates: nil) }) { bytes in
+                Dictionary(grouping: try PostingWireFormat.postings(bytes), by: \.term)
+            }
+            state.withLock { state in
+                for case let (term, list?) in answers {
+                    out[term] = list
+                    Self.remember(list, in: &state)
+                }
+            }
+            for term in remote where out[term] == nil { out[term] = [] }
+            return out
         }
-        for (term, list) in answers { out[term] = list ?? [] }
+        let answers = await ask(terms: remote, message: { .occurrences(terms: $0, candidates: candidates) }) { bytes in
+            try PostingWireFormat.occurrencesReply(bytes)
+        }
+        let documents = state.withLock { $0.documents }
+        for term in remote {
+            out[term] = (answers[term] ?? nil)?.compactMap { entry in
+                documents[entry.id].map { Posting(term: term, document: $0, occurrence: entry.occurrence) }
+            } ?? []
+        }
         return out
+    }
+
+    private static func remember(_ postings: [Posting], in state: inout State) {
+        for posting in postings where state.documents[posting.document.id] == nil {
+            state.documents[posting.document.id] = posting.document
+        }
     }
 
     /// Asks every term's holders, owner first, in rounds: each round sends one request per node

@@ -17,6 +17,9 @@ public struct TermLookup: Hashable, Sendable {
 /// - `postings`: `0xB6, 1, 3, terms, candidates` where candidates = `0` none, `1` + ids,
 ///   `2` + m, k, count + words (8 bytes little-endian each) for a Bloom filter;
 /// - `lookup`: `0xB6, 1, 4, terms, inline limit`;
+/// - `occurrences`: `0xB6, 1, 5, terms, candidates` (`1` ids or `2` Bloom filter, as above);
+/// - occurrences reply: `0xB9, 1, count + (term, count + (document id, occurrence))`, terms and
+///   each term's ids in sorted order;
 /// - lookup reply: `0xB7, 1, count + (term, frequency), batches` where batches (`0xB8, 1, count +
 ///   (length + batch)`) are the binary `PostingBatch`es of the terms whose list came inline
 ///   (their names are in them; an empty list is told apart by the term's frequency 0).
@@ -26,6 +29,8 @@ extension PostingWireFormat {
     static let frequenciesKind: UInt8 = 2
     static let postingsKind: UInt8 = 3
     static let lookupKind: UInt8 = 4
+    static let occurrencesKind: UInt8 = 5
+    static let occurrencesReplyMagic: UInt8 = 0xB9
     static let lookupReplyMagic: UInt8 = 0xB7
     static let batchesMagic: UInt8 = 0xB8
     /// Most hash functions a received Bloom filter may ask for (ours use about 7).
@@ -43,21 +48,11 @@ extension PostingWireFormat {
         case let .postings(terms, candidates):
             w.byte(postingsKind)
             w.strings(terms)
-            switch candidates {
-            case nil:
-                w.byte(0)
-            case .ids(let ids)?:
-                w.byte(1)
-                w.strings(ids.sorted())
-            case .bloom(let filter)?:
-                w.byte(2)
-                w.count(filter.bitCount)
-                w.count(filter.hashCount)
-                w.count(filter.words.count)
-                for word in filter.words {
-                    for shift in stride(from: 0, to: 64, by: 8) { w.byte(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-                }
-            }
+            if let candidates { w.candidates(candidates) } else { w.byte(0) }
+        case let .occurrences(terms, candidates):
+            w.byte(occurrencesKind)
+            w.strings(terms)
+            w.candidates(candidates)
         case let .lookup(terms, inlineLimit):
             w.byte(lookupKind)
             w.strings(terms)
@@ -75,25 +70,11 @@ extension PostingWireFormat {
             return .frequencies(terms: try r.strings())
         case postingsKind:
             let terms = try r.strings()
-            switch try r.byte() {
-            case 0: return .postings(terms: terms, candidates: nil)
-            case 1: return .postings(terms: terms, candidates: .ids(Set(try r.strings())))
-            case 2:
-                let m = try r.index(), k = try r.index(), n = try r.count()
-                guard m >= 1, (1...maxBloomHashes).contains(k), n == (m + 63) / 64, n * 8 <= r.remaining else {
-                    throw r.failure("a Bloom filter of \(m) bits, \(k) hashes and \(n) words does not add up")
-                }
-                var words: [UInt64] = []
-                words.reserveCapacity(n)
-                for _ in 0..<n {
-                    var word: UInt64 = 0
-                    for shift in stride(from: 0, to: 64, by: 8) { word |= UInt64(try r.byte()) << UInt64(shift) }
-                    words.append(word)
-                }
-                return .postings(terms: terms, candidates: .bloom(BloomFilter(bitCount: m, hashCount: k, words: words)))
-            case let other:
-                throw r.failure("unknown candidate filter \(other)")
-            }
+            return .postings(terms: terms, candidates: try r.candidates(allowingNone: true))
+        case occurrencesKind:
+            let terms = try r.strings()
+            guard let candidates = try r.candidates(allowingNone: false) else { throw r.failure("no candidates") }
+            return .occurrences(terms: terms, candidates: candidates)
         case lookupKind:
             return .lookup(terms: try r.strings(), inlineLimit: try r.index())
         default:
@@ -155,5 +136,87 @@ extension PostingWireFormat {
             answers[term]?.postings = inline[term] ?? []
         }
         return answers
+    }
+
+    /// The binary occurrences reply: each term's occurrences in the given documents.
+    static func occurrencesReply(_ lists: [String: [(id: String, occurrence: TermOccurrence)]]) -> [UInt8] {
+        var w = BinaryWriter(capacity: 64 + 48 * lists.values.reduce(0) { $0 + $1.count })
+        w.byte(occurrencesReplyMagic)
+        w.byte(version)
+        w.count(lists.count)
+        for term in lists.keys.sorted() {
+            w.string(term)
+            let entries = lists[term]!.sorted { $0.id < $1.id }
+            w.count(entries.count)
+            for entry in entries {
+                w.string(entry.id)
+                w.occurrence(entry.occurrence)
+            }
+        }
+        return w.bytes
+    }
+
+    /// Reads an occurrences reply: term → (document id, occurrence) in the order sent.
+    static func occurrencesReply(_ bytes: [UInt8]) throws(SearchError) -> [String: [(id: String, occurrence: TermOccurrence)]] {
+        guard bytes.first == occurrencesReplyMagic else { throw SearchError.malformedMessage("occurrences reply: unknown shape") }
+        var r = BinaryReader(bytes, offset: 1, what: "occurrences reply")
+        guard try r.byte() == version else { throw r.failure("unknown version") }
+        var out: [String: [(id: String, occurrence: TermOccurrence)]] = [:]
+        for _ in 0..<(try r.count()) {
+            let term = try r.string()
+            let n = try r.count()
+            var entries: [(id: String, occurrence: TermOccurrence)] = []
+            entries.reserveCapacity(n)
+            for _ in 0..<n { entries.append((try r.string(), try r.occurrence())) }
+            out[term] = entries
+        }
+        guard r.isAtEnd else { throw r.failure("trailing bytes") }
+        return out
+    }
+}
+
+extension BinaryWriter {
+    /// A candidate filter: `1` + ids (sorted), or `2` + bits m, hashes k, word count and the
+    /// words (8 bytes little-endian each).
+    mutating func candidates(_ filter: CandidateFilter) {
+        switch filter {
+        case .ids(let ids):
+            byte(1)
+            strings(ids.sorted())
+        case .bloom(let filter):
+            byte(2)
+            count(filter.bitCount)
+            count(filter.hashCount)
+            count(filter.words.count)
+            for word in filter.words {
+                for shift in stride(from: 0, to: 64, by: 8) { byte(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            }
+        }
+    }
+}
+
+extension BinaryReader {
+    /// What `BinaryWriter.candidates` wrote, or nil for `0` (no filter) when `allowingNone`. A
+    /// Bloom filter whose sizes do not add up is refused.
+    mutating func candidates(allowingNone: Bool) throws(SearchError) -> CandidateFilter? {
+        switch try byte() {
+        case 0 where allowingNone: return nil
+        case 1: return .ids(Set(try strings()))
+        case 2:
+            let m = try index(), k = try index(), n = try count()
+            guard m >= 1, (1...PostingWireFormat.maxBloomHashes).contains(k), n == (m + 63) / 64, n * 8 <= remaining else {
+                throw failure("a Bloom filter of \(m) bits, \(k) hashes and \(n) words does not add up")
+            }
+            var words: [UInt64] = []
+            words.reserveCapacity(n)
+            for _ in 0..<n {
+                var word: UInt64 = 0
+                for shift in stride(from: 0, to: 64, by: 8) { word |= UInt64(try byte()) << UInt64(shift) }
+                words.append(word)
+            }
+            return .bloom(BloomFilter(bitCount: m, hashCount: k, words: words))
+        case let other:
+            throw failure("unknown candidate filter \(other)")
+        }
     }
 }

@@ -29,6 +29,9 @@ public enum SearchMessage: Codable, Hashable, Sendable {
     /// Document frequencies of `terms`, each with its whole list when that list has at most
     /// `inlineLimit` postings (a query's first round: a rare term needs no second one).
     case lookup(terms: [String], inlineLimit: Int)
+    /// Frequencies and positions of `terms` in the documents `candidates` may contain, without
+    /// the documents' info: the asker restricts a list to documents it has fetched already.
+    case occurrences(terms: [String], candidates: CandidateFilter)
     /// A site's changed word counts for prefixes this holder keeps (SuggestionMessages.swift).
     case publishSuggestions(from: String, site: String, prefixes: [PublishedPrefix])
     /// The most used words starting with `prefix` (at least 3 folded characters) over all sites.
@@ -49,6 +52,9 @@ public enum SearchMessage: Codable, Hashable, Sendable {
                              candidates: try c.decodeIfPresent(CandidateFilter.self, forKey: .candidates))
         case "lookup":
             self = .lookup(terms: try c.decode([String].self, forKey: .terms), inlineLimit: try c.decode(Int.self, forKey: .inlineLimit))
+        case "occurrences":
+            self = .occurrences(terms: try c.decode([String].self, forKey: .terms),
+                                candidates: try c.decode(CandidateFilter.self, forKey: .candidates))
         case "publish_suggestions", "suggest":
             self = try Self.decodeSuggestion(from: decoder)
         case let other:
@@ -76,6 +82,10 @@ public enum SearchMessage: Codable, Hashable, Sendable {
             try c.encode("lookup", forKey: .kind)
             try c.encode(terms, forKey: .terms)
             try c.encode(inlineLimit, forKey: .inlineLimit)
+        case let .occurrences(terms, candidates):
+            try c.encode("occurrences", forKey: .kind)
+            try c.encode(terms, forKey: .terms)
+            try c.encode(candidates, forKey: .candidates)
         case .publishSuggestions, .suggest:
             try encodeSuggestion(to: encoder)
         }

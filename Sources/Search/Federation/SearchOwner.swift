@@ -8,7 +8,8 @@ import Overlay
 /// and every course URL must be on that host), refuses blocked sites and sites past their
 /// quota, and stores accepted items through `storeLocal`, so the overlay's replication and
 /// anti-entropy carry them; the reply is sent only after the store made them durable.
-/// Querying: document frequencies and (candidate-restricted) postings from the items held.
+/// Querying: document frequencies, whole or candidate-restricted postings, and occurrences in
+/// candidate documents, from the items held.
 /// An actor: state (caches, block list) is serialized; store reads never block.
 ///
 /// Origin binding trusts that the node at the `from` URL is the sender; a node that lies about
@@ -73,6 +74,12 @@ public actor SearchOwner: OverlayApplication {
             var out: [Posting] = []
             for term in Set(terms).sorted() { out += list(of: term).filter { filter.contains($0.document.id) } }
             return PostingWireFormat.encode(out)
+        case let .occurrences(terms, filter):
+            var lists: [String: [(id: String, occurrence: TermOccurrence)]] = [:]
+            for term in Set(terms) {
+                lists[term] = list(of: term).compactMap { filter.contains($0.document.id) ? ($0.document.id, $0.occurrence) : nil }
+            }
+            return PostingWireFormat.occurrencesReply(lists)
         case let .publishSuggestions(from, site, prefixes):
             let items = try SuggestionHolder.items(site: site, prefixes: prefixes)
             guard let siteHost = CourseDocumentValidation.host(of: site) else {
