@@ -11,6 +11,9 @@ public protocol PostingSource: Sendable {
     /// Document frequencies of several terms at once (a distributed source asks their owners
     /// in parallel). The default asks `documentFrequency(term:)` term by term.
     func documentFrequencies(terms: [String]) async throws -> [String: Int]
+    /// Document frequencies good enough to order a query's clauses: they may be a little stale.
+    /// The default is `documentFrequencies(terms:)`.
+    func planningFrequencies(terms: [String]) async throws -> [String: Int]
     /// The postings of several terms at once, each restricted like `postings(term:candidates:)`.
     /// The default asks term by term.
     func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]]
@@ -24,6 +27,10 @@ extension PostingSource {
         var out: [String: Int] = [:]
         for term in terms { out[term] = try await documentFrequency(term: term) }
         return out
+    }
+
+    public func planningFrequencies(terms: [String]) async throws -> [String: Int] {
+        try await documentFrequencies(terms: terms)
     }
 
     public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {

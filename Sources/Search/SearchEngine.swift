@@ -42,12 +42,12 @@ public struct SearchEngine: Sendable {
         return response
     }
 
-    /// The full ranked list for `query`, best first.
+    /// The full ranked list for `query`, best first. The clauses are ordered by the source's
+    /// planning frequencies; ranking uses its exact ones, asked once the lists are fetched.
     public func evaluate(_ query: ParsedQuery) async throws -> [RankedDocument] {
         async let statisticsFetch = source.statistics()
-        let frequencies = try await source.documentFrequencies(terms: query.allTerms.sorted())
-        let statistics = try await statisticsFetch
-        let plan = QueryPlan.make(query: query, documentFrequencies: frequencies)
+        let terms = query.allTerms.sorted()
+        let plan = QueryPlan.make(query: query, documentFrequencies: try await source.planningFrequencies(terms: terms))
         var fetched = FetchedPostings()
         var candidates: Set<String>?
         for index in plan.clauseOrder {
@@ -78,7 +78,10 @@ public struct SearchEngine: Sendable {
                 result.subtract(QueryEvaluator.matching([unit], ids: result, fetched: fetched))
             }
         }
-        return QueryEvaluator.rank(result, query: query, fetched: fetched, documentFrequencies: frequencies,
+        let statistics = try await statisticsFetch
+        guard !result.isEmpty else { return [] }
+        return QueryEvaluator.rank(result, query: query, fetched: fetched,
+                                   documentFrequencies: try await source.documentFrequencies(terms: terms),
                                    statistics: statistics, parameters: parameters)
     }
 }

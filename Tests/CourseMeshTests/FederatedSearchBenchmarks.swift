@@ -119,6 +119,26 @@ struct FederatedSearchBenchmarks {
         print(String(format: "BENCH query: %d two-term queries at 50/s over 16 nodes: client p50 %.2f ms p99 %.2f ms; node took_ms p50 %.0f p99 %.0f",
                      latencies.count, Self.percentile(clientTimes, 0.5), Self.percentile(clientTimes, 0.99), Self.percentile(took, 0.5), Self.percentile(took, 0.99)))
 
+        // The same client and schedule on /health: what the client and HTTP alone add to a query.
+        let floorBegin = ContinuousClock.now
+        let floor = try await withThrowingTaskGroup(of: Double.self) { group in
+            for i in 0..<200 {
+                let url = nodes[i % nodes.count].url + "/health"
+                group.addTask {
+                    try await Task.sleep(until: floorBegin + Self.interval * i, clock: .continuous)
+                    let t0 = ContinuousClock.now
+                    let reply = try await client.send(url: url, timeout: .seconds(30))
+                    #expect(reply.status == 200)
+                    return Self.milliseconds(ContinuousClock.now - t0)
+                }
+            }
+            var out: [Double] = []
+            for try await t in group { out.append(t) }
+            return out
+        }
+        print(String(format: "BENCH client floor: 200 GET /health at 50/s with the same client: p50 %.2f ms p99 %.2f ms",
+                     Self.percentile(floor, 0.5), Self.percentile(floor, 0.99)))
+
         // Bytes: a rare word alone, then the rare word with a common one.
         let reference = LocalIndex()
         for (doc, k) in corpus {

@@ -54,6 +54,27 @@ import Testing
         }
     }
 
+    @Test func recentFrequenciesSkipTheLookupRoundAndRankTheSame() async throws {
+        let hub = ring()
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        let stats = CollectionStatistics(documentCount: 3, averageFieldLengths: [3, 0, 0, 3, 0])
+        let cache = FrequencyCache()
+        func run(_ query: String) async throws -> (SearchResponse, Int) {
+            let source = OverlayPostingSource(network: hub.nodes[4], inlineLimit: 0, cache: cache) { stats }
+            return (try await SearchEngine(source: source).search(SearchRequest(query: query)), source.traffic.requests)
+        }
+        let (first, coldRequests) = try await run("astronomy stars")
+        let (second, warmRequests) = try await run("astronomy stars")
+        #expect(first.total == 1 && second == first)
+        #expect(warmRequests < coldRequests)
+        // Frequencies that lie change only which list is fetched first, never the answer.
+        let terms = try QueryParser.parse("astronomy stars").allTerms.sorted()
+        cache.record(Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($0.element, ($0.offset * 37) % 11) }))
+        #expect(try await run("astronomy stars").0 == first)
+        #expect(try await run("stars -galaxies").0 == (try await search(hub, "stars -galaxies", statistics: stats)))
+    }
+
     @Test func restrictedListsTravelAsTheCandidatesOccurrencesOnly() async throws {
         let hub = ring()
         let published = postings(alphaDocs, site: Self.alpha)
@@ -64,9 +85,10 @@ import Testing
         let message = SearchMessage.occurrences(terms: ["star", "nowhere"], candidates: .ids([stars[1].document.id]))
         let reply = try await hub.nodes[4].send(to: owner, app: FederationSettings.applicationName, payload: message.bytes)
         let answer = try PostingWireFormat.occurrencesReply(reply)
-        #expect(answer["star"]?.map(\.id) == [stars[1].document.id])
-        #expect(answer["star"]?.map(\.occurrence) == [stars[1].occurrence])
-        #expect(answer["nowhere"]?.isEmpty == true)
+        #expect(answer["star"]?.frequency == 2)
+        #expect(answer["star"]?.entries.map(\.id) == [stars[1].document.id])
+        #expect(answer["star"]?.entries.map(\.occurrence) == [stars[1].occurrence])
+        #expect(answer["nowhere"]?.frequency == 0 && answer["nowhere"]?.entries.isEmpty == true)
         // No document info travels: not even the title.
         #expect(!String(decoding: reply, as: UTF8.self).contains("chemistry"))
     }

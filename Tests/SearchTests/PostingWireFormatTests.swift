@@ -78,21 +78,23 @@ import Testing
         #expect(try PostingWireFormat.lookupReply(PostingWireFormat.lookupReply(answers)) == answers)
     }
 
-    @Test func occurrencesRepliesCarryIdsAndOccurrencesOnly() throws {
+    @Test func occurrencesRepliesCarryFrequenciesIdsAndOccurrencesOnly() throws {
         let postings = Self.postings()
-        let lists = Dictionary(grouping: postings, by: \.term).mapValues { $0.map { (id: $0.document.id, occurrence: $0.occurrence) } }
+        let lists = Dictionary(grouping: postings, by: \.term).mapValues {
+            TermOccurrences(frequency: $0.count + 40, entries: $0.map { (id: $0.document.id, occurrence: $0.occurrence) })
+        }
         let bytes = PostingWireFormat.occurrencesReply(lists)
         #expect(bytes.first == PostingWireFormat.occurrencesReplyMagic)
         // One term's list: without its documents' info, a fraction of the posting list.
         let one = postings.filter { $0.term == "programacion" }
-        #expect(PostingWireFormat.occurrencesReply(["programacion": one.map { ($0.document.id, $0.occurrence) }]).count
-                < PostingWireFormat.encode(one).count / 2)
+        #expect(PostingWireFormat.occurrencesReply(["programacion": lists["programacion"]!]).count < PostingWireFormat.encode(one).count / 2)
         let decoded = try PostingWireFormat.occurrencesReply(bytes)
         #expect(decoded.keys.sorted() == lists.keys.sorted())
-        for (term, entries) in lists {
-            let sent = entries.sorted { $0.id < $1.id }
-            #expect(decoded[term]?.map(\.id) == sent.map(\.id))
-            #expect(decoded[term]?.map(\.occurrence) == sent.map(\.occurrence))
+        for (term, answer) in lists {
+            let sent = answer.entries.sorted { $0.id < $1.id }
+            #expect(decoded[term]?.frequency == answer.frequency)
+            #expect(decoded[term]?.entries.map(\.id) == sent.map(\.id))
+            #expect(decoded[term]?.entries.map(\.occurrence) == sent.map(\.occurrence))
         }
         #expect(throws: SearchError.self) { try PostingWireFormat.occurrencesReply(Array(bytes.dropLast())) }
         #expect(throws: SearchError.self) { try PostingWireFormat.occurrencesReply(PostingWireFormat.encode(postings)) }

@@ -57,10 +57,11 @@ extension CampusNode {
     }
 
     /// Where a query gets its postings: the term holders when in an overlay (a fresh source per
-    /// query, so its unanswered terms and traffic are the query's), else this node's own index.
+    /// query, so its unanswered terms and traffic are the query's; the node's frequency cache
+    /// is shared), else this node's own index.
     func searchSource() -> any PostingSource {
         guard let federation else { return index }
-        return OverlayPostingSource(network: federation.network) { [weak self] in
+        return OverlayPostingSource(network: federation.network, cache: frequencies) { [weak self] in
             guard let self else { return CollectionStatistics(documentCount: 0, averageFieldLengths: []) }
             return await self.collectionStatistics()
         }

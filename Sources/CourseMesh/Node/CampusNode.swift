@@ -22,6 +22,8 @@ public actor CampusNode: NodeServices {
     var suggestions = SuggestionTable()
     /// The distributed index, once in an overlay (see CampusNode+Search.swift).
     var federation: FederatedSearch?
+    /// Document frequencies learned by recent queries, to plan the next ones without a round.
+    nonisolated let frequencies = FrequencyCache()
     var site: SiteInfo
     var siteStats: SiteStats?
     var lastSync: Int64?

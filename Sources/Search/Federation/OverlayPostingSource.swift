@@ -32,11 +32,19 @@ public struct QueryTraffic: Hashable, Sendable {
 /// fetched earlier in the query. Candidates always come from lists fetched through the same
 /// source (the engine takes them from its fetched postings), so a document it has not seen is
 /// not a candidate (a Bloom filter's false positive) and is dropped.
+///
+/// Every reply that carries a list or occurrences also carries the term's document frequency,
+/// and those exact frequencies are what `documentFrequencies` answers for ranking. With a
+/// `FrequencyCache`, a query whose terms all have recent frequencies there plans from them and
+/// skips the `lookup` round: the rarest clause is fetched whole at once.
 public final class OverlayPostingSource: PostingSource {
     private let network: any SearchNetwork
     private let statisticsProvider: @Sendable () async throws -> CollectionStatistics
     private let inlineLimit: Int
+    private let cache: FrequencyCache?
     private struct State {
+        /// Document frequencies learned from holders during this query.
+        var frequencies: [String: Int] = [:]
         var inline: [String: [Posting]] = [:]
         /// Every document of the lists fetched so far, by id.
         var documents: [String: DocumentInfo] = [:]
@@ -47,11 +55,13 @@ public final class OverlayPostingSource: PostingSource {
     private let state = Mutex(State())
 
     /// `inlineLimit`: lists of at most this many postings come back with their frequency
-    /// (default 32; 0 turns inlining off, so every list is fetched on its own).
-    public init(network: any SearchNetwork, inlineLimit: Int = 32,
+    /// (default 32; 0 turns inlining off, so every list is fetched on its own). `cache`: the
+    /// node's recent frequencies, read for planning and fed with what this query learns.
+    public init(network: any SearchNetwork, inlineLimit: Int = 32, cache: FrequencyCache? = nil,
                 statistics: @escaping @Sendable () async throws -> CollectionStatistics) {
         self.network = network
         self.inlineLimit = inlineLimit
+        self.cache = cache
         self.statisticsProvider = statistics
     }
 
@@ -70,7 +80,24 @@ public final class OverlayPostingSource: PostingSource {
         try await postings(terms: [term], candidates: candidates)[term] ?? []
     }
 
+    /// The cached frequencies when every term has a recent one, else the exact ones (a `lookup`).
+    public func planningFrequencies(terms: [String]) async throws -> [String: Int] {
+        if let cached = cache?.frequencies(of: terms) { return cached }
+        return try await documentFrequencies(terms: terms)
+    }
+
+    /// Exact frequencies: those that came with this query's replies, and a `lookup` for the rest.
     public func documentFrequencies(terms: [String]) async throws -> [String: Int] {
+        let (known, unanswered) = state.withLock { ($0.frequencies, $0.unanswered) }
+        // A term no holder answered is not asked again: the query already says it is missing.
+        let missing = terms.filter { known[$0] == nil && !unanswered.contains($0) }
+        if !missing.isEmpty { await lookup(missing) }
+        let learned = state.withLock { $0.frequencies }
+        return Dictionary(terms.map { ($0, learned[$0] ?? 0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Asks the holders of `terms` for their frequencies and short lists.
+    private func lookup(_ terms: [String]) async {
         let limit = inlineLimit
         let answers = await ask(terms: terms, message: { .lookup(terms: $0, inlineLimit: limit) }) { bytes in
             try PostingWireFormat.lookupReply(bytes)
@@ -81,7 +108,13 @@ public final class OverlayPostingSource: PostingSource {
                 Self.remember(answer.postings ?? [], in: &state)
             }
         }
-        return answers.mapValues { $0?.frequency ?? 0 }
+        learn(answers.mapValues { $0?.frequency ?? 0 })
+    }
+
+    /// Records exact frequencies for this query and the node's cache.
+    private func learn(_ frequencies: [String: Int]) {
+        state.withLock { $0.frequencies.merge(frequencies) { _, new in new } }
+        cache?.record(frequencies)
     }
 
     public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {
@@ -97,12 +130,15 @@ public final class OverlayPostingSource: PostingSource {
             let answers = await ask(terms: remote, message: { .postings(terms: $0, candidates: nil) }) { bytes in
                 Dictionary(grouping: try PostingWireFormat.postings(bytes), by: \.term)
             }
+            var counts: [String: Int] = [:]
             state.withLock { state in
-                for case let (term, list?) in answers {
-                    out[term] = list
-                    Self.remember(list, in: &state)
+                for (term, list) in answers {
+                    out[term] = list ?? []
+                    counts[term] = list?.count ?? 0
+                    Self.remember(list ?? [], in: &state)
                 }
             }
+            learn(counts)
             for term in remote where out[term] == nil { out[term] = [] }
             return out
         }
@@ -111,10 +147,11 @@ public final class OverlayPostingSource: PostingSource {
         }
         let documents = state.withLock { $0.documents }
         for term in remote {
-            out[term] = (answers[term] ?? nil)?.compactMap { entry in
+            out[term] = (answers[term] ?? nil)?.entries.compactMap { entry in
                 documents[entry.id].map { Posting(term: term, document: $0, occurrence: entry.occurrence) }
             } ?? []
         }
+        learn(answers.compactMapValues { $0?.frequency })
         return out
     }
 

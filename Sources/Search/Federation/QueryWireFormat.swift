@@ -18,8 +18,8 @@ public struct TermLookup: Hashable, Sendable {
 ///   `2` + m, k, count + words (8 bytes little-endian each) for a Bloom filter;
 /// - `lookup`: `0xB6, 1, 4, terms, inline limit`;
 /// - `occurrences`: `0xB6, 1, 5, terms, candidates` (`1` ids or `2` Bloom filter, as above);
-/// - occurrences reply: `0xB9, 1, count + (term, count + (document id, occurrence))`, terms and
-///   each term's ids in sorted order;
+/// - occurrences reply: `0xB9, 1, count + (term, frequency, count + (document id, occurrence))`,
+///   terms and each term's ids in sorted order;
 /// - lookup reply: `0xB7, 1, count + (term, frequency), batches` where batches (`0xB8, 1, count +
 ///   (length + batch)`) are the binary `PostingBatch`es of the terms whose list came inline
 ///   (their names are in them; an empty list is told apart by the term's frequency 0).
@@ -138,15 +138,17 @@ extension PostingWireFormat {
         return answers
     }
 
-    /// The binary occurrences reply: each term's occurrences in the given documents.
-    static func occurrencesReply(_ lists: [String: [(id: String, occurrence: TermOccurrence)]]) -> [UInt8] {
-        var w = BinaryWriter(capacity: 64 + 48 * lists.values.reduce(0) { $0 + $1.count })
+    /// The binary occurrences reply: each term's document frequency and occurrences.
+    static func occurrencesReply(_ answers: [String: TermOccurrences]) -> [UInt8] {
+        var w = BinaryWriter(capacity: 64 + 48 * answers.values.reduce(0) { $0 + $1.entries.count })
         w.byte(occurrencesReplyMagic)
         w.byte(version)
-        w.count(lists.count)
-        for term in lists.keys.sorted() {
+        w.count(answers.count)
+        for term in answers.keys.sorted() {
+            let answer = answers[term]!
             w.string(term)
-            let entries = lists[term]!.sorted { $0.id < $1.id }
+            w.count(answer.frequency)
+            let entries = answer.entries.sorted { $0.id < $1.id }
             w.count(entries.count)
             for entry in entries {
                 w.string(entry.id)
@@ -156,23 +158,32 @@ extension PostingWireFormat {
         return w.bytes
     }
 
-    /// Reads an occurrences reply: term → (document id, occurrence) in the order sent.
-    static func occurrencesReply(_ bytes: [UInt8]) throws(SearchError) -> [String: [(id: String, occurrence: TermOccurrence)]] {
+    /// Reads an occurrences reply: term → its frequency and (document id, occurrence) in the
+    /// order sent.
+    static func occurrencesReply(_ bytes: [UInt8]) throws(SearchError) -> [String: TermOccurrences] {
         guard bytes.first == occurrencesReplyMagic else { throw SearchError.malformedMessage("occurrences reply: unknown shape") }
         var r = BinaryReader(bytes, offset: 1, what: "occurrences reply")
         guard try r.byte() == version else { throw r.failure("unknown version") }
-        var out: [String: [(id: String, occurrence: TermOccurrence)]] = [:]
+        var out: [String: TermOccurrences] = [:]
         for _ in 0..<(try r.count()) {
             let term = try r.string()
+            let frequency = try r.index()
             let n = try r.count()
             var entries: [(id: String, occurrence: TermOccurrence)] = []
             entries.reserveCapacity(n)
             for _ in 0..<n { entries.append((try r.string(), try r.occurrence())) }
-            out[term] = entries
+            out[term] = TermOccurrences(frequency: frequency, entries: entries)
         }
         guard r.isAtEnd else { throw r.failure("trailing bytes") }
         return out
     }
+}
+
+/// One term's answer to `occurrences`: the length of its whole list at the holder (its document
+/// frequency) and its occurrences in the candidate documents.
+struct TermOccurrences: Sendable {
+    var frequency: Int
+    var entries: [(id: String, occurrence: TermOccurrence)]
 }
 
 extension BinaryWriter {

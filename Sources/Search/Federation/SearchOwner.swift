@@ -75,11 +75,14 @@ public actor SearchOwner: OverlayApplication {
             for term in Set(terms).sorted() { out += list(of: term).filter { filter.contains($0.document.id) } }
             return PostingWireFormat.encode(out)
         case let .occurrences(terms, filter):
-            var lists: [String: [(id: String, occurrence: TermOccurrence)]] = [:]
+            var answers: [String: TermOccurrences] = [:]
             for term in Set(terms) {
-                lists[term] = list(of: term).compactMap { filter.contains($0.document.id) ? ($0.document.id, $0.occurrence) : nil }
+                let list = list(of: term)
+                answers[term] = TermOccurrences(frequency: list.count, entries: list.compactMap {
+                    filter.contains($0.document.id) ? ($0.document.id, $0.occurrence) : nil
+                })
             }
-            return PostingWireFormat.occurrencesReply(lists)
+            return PostingWireFormat.occurrencesReply(answers)
         case let .publishSuggestions(from, site, prefixes):
             let items = try SuggestionHolder.items(site: site, prefixes: prefixes)
             guard let siteHost = CourseDocumentValidation.host(of: site) else {
