@@ -11,71 +11,69 @@ import Synchronization
 public struct DocumentInfo: Codable, Hashable, Sendable {
     /// Stable id: `DocumentInfo.makeID(siteURL:courseID:)`.
     public var id: String {
-        get { storage.fields.id }
-        set { unique().fields.id = newValue }
+        get { storage.core.id }
+        set { unique().core.id = newValue }
     }
     /// Indexed length (non-stop-word count) per `Field`, in `Field` order.
     public var fieldLengths: [Int] {
-        get { storage.fields.fieldLengths }
-        set { unique().fields.fieldLengths = newValue }
+        get { storage.core.fieldLengths }
+        set { unique().core.fieldLengths = newValue }
     }
     public var title: String {
-        get { storage.fields.title }
-        set { unique().fields.title = newValue }
+        get { storage.shown.title }
+        set { unique().updateShown { $0.title = newValue } }
     }
     public var url: String {
-        get { storage.fields.url }
-        set { unique().fields.url = newValue }
+        get { storage.shown.url }
+        set { unique().updateShown { $0.url = newValue } }
     }
     public var siteName: String {
-        get { storage.fields.siteName }
-        set { unique().fields.siteName = newValue }
+        get { storage.core.siteName }
+        set { unique().core.siteName = newValue }
     }
     public var siteURL: String {
-        get { storage.fields.siteURL }
-        set { unique().fields.siteURL = newValue }
+        get { storage.core.siteURL }
+        set { unique().core.siteURL = newValue }
     }
     public var country: String {
-        get { storage.fields.country }
-        set { unique().fields.country = newValue }
+        get { storage.core.country }
+        set { unique().core.country = newValue }
     }
     /// Language code of the course (course language, else site default).
     public var language: String {
-        get { storage.fields.language }
+        get { storage.core.language }
         set {
-            let s = unique()
-            s.fields.language = newValue
-            s.analysisLanguage = Language(code: newValue)
+            unique().core.language = newValue
         }
     }
     public var category: [String] {
-        get { storage.fields.category }
-        set { unique().fields.category = newValue }
+        get { storage.core.category }
+        set { unique().core.category = newValue }
     }
     public var tags: [String] {
-        get { storage.fields.tags }
-        set { unique().fields.tags = newValue }
+        get { storage.shown.tags }
+        set { unique().updateShown { $0.tags = newValue } }
     }
     public var openEnrolment: Bool {
-        get { storage.fields.openEnrolment }
-        set { unique().fields.openEnrolment = newValue }
+        get { storage.core.openEnrolment }
+        set { unique().core.openEnrolment = newValue }
     }
     public var startDate: Int64? {
-        get { storage.fields.startDate }
-        set { unique().fields.startDate = newValue }
+        get { storage.core.startDate }
+        set { unique().core.startDate = newValue }
     }
     public var timeModified: Int64 {
-        get { storage.fields.timeModified }
-        set { unique().fields.timeModified = newValue }
+        get { storage.core.timeModified }
+        set { unique().core.timeModified = newValue }
     }
     /// The first `Limits.snippetSourceCharacters` characters of the summary, cut at a word end.
     public var snippetSource: String {
-        get { storage.fields.snippetSource }
-        set { unique().fields.snippetSource = newValue }
+        get { storage.shown.snippetSource }
+        set { unique().updateShown { $0.snippetSource = newValue } }
     }
 
     /// The analysis language of this document (worked out once, when the language is set).
-    public var analysisLanguage: Language { storage.analysisLanguage }
+    public var analysisLanguage: Language { storage.core.analysisLanguage }
 
     /// Memberwise initializer.
     public init(id: String, fieldLengths: [Int], title: String, url: String, siteName: String, siteURL: String,
@@ -85,6 +83,18 @@ public struct DocumentInfo: Codable, Hashable, Sendable {
                                  siteURL: siteURL, country: country, language: language, category: category, tags: tags,
                                  openEnrolment: openEnrolment, startDate: startDate, timeModified: timeModified,
                                  snippetSource: snippetSource))
+    }
+
+    /// A document whose title, URL, tags and snippet stay in `bytes` (the binary document at
+    /// `offset`, BinaryCoding.swift) until one of them is first read: a query decodes the
+    /// hundreds of documents of a list to rank them and shows ten.
+    init(id: String, fieldLengths: [Int], siteName: String, siteURL: String, country: String, language: String,
+         category: [String], openEnrolment: Bool, startDate: Int64?, timeModified: Int64,
+         displayIn bytes: [UInt8], at offset: Int) {
+        storage = Storage(core: Core(id: id, fieldLengths: fieldLengths, siteName: siteName, siteURL: siteURL,
+                                     country: country, language: language, category: category,
+                                     openEnrolment: openEnrolment, startDate: startDate, timeModified: timeModified),
+                          shown: .encoded(bytes, offset))
     }
 
     public init(from decoder: any Decoder) throws {
@@ -133,18 +143,103 @@ public struct DocumentInfo: Codable, Hashable, Sendable {
         return storage
     }
 
-    /// The fields. Only ever mutated through `unique()`, that is while one value alone holds it,
-    /// so sharing it between threads is safe.
+    /// The fields. `core` is only ever mutated through `unique()`, that is while one value
+    /// alone holds it, so sharing it between threads is safe; the shown fields are behind a lock,
+    /// as their first read may decode them.
     private final class Storage: @unchecked Sendable {
-        var fields: Fields
-        var analysisLanguage: Language
+        var core: Core
+        private let shownState: Mutex<ShownState>
 
-        init(_ fields: Fields) {
-            self.fields = fields
-            analysisLanguage = Language(code: fields.language)
+        init(core: Core, shown: ShownState) {
+            self.core = core
+            shownState = Mutex(shown)
         }
 
-        func copy() -> Storage { Storage(fields) }
+        convenience init(_ f: Fields) {
+            self.init(core: Core(id: f.id, fieldLengths: f.fieldLengths, siteName: f.siteName, siteURL: f.siteURL,
+                                 country: f.country, language: f.language, category: f.category,
+                                 openEnrolment: f.openEnrolment, startDate: f.startDate, timeModified: f.timeModified),
+                      shown: .decoded(Shown(title: f.title, url: f.url, tags: f.tags, snippetSource: f.snippetSource)))
+        }
+
+        /// Title, URL, tags and snippet, decoded on first use.
+        var shown: Shown {
+            shownState.withLock { state in
+                switch state {
+                case .decoded(let shown):
+                    return shown
+                case let .encoded(bytes, offset):
+                    var r = BinaryReader(bytes, offset: offset, what: "document")
+                    let doc = try? r.document(deferringDisplay: false)
+                    let shown = Shown(title: doc?.title ?? "", url: doc?.url ?? "", tags: doc?.tags ?? [],
+                                      snippetSource: doc?.snippetSource ?? "")
+                    state = .decoded(shown)
+                    return shown
+                }
+            }
+        }
+
+        func updateShown(_ change: (inout Shown) -> Void) {
+            var value = shown
+            change(&value)
+            shownState.withLock { $0 = .decoded(value) }
+        }
+
+        var fields: Fields {
+            let s = shown
+            return Fields(id: core.id, fieldLengths: core.fieldLengths, title: s.title, url: s.url, siteName: core.siteName,
+                          siteURL: core.siteURL, country: core.country, language: core.language, category: core.category,
+                          tags: s.tags, openEnrolment: core.openEnrolment, startDate: core.startDate,
+                          timeModified: core.timeModified, snippetSource: s.snippetSource)
+        }
+
+        func copy() -> Storage { Storage(core: core, shown: .decoded(shown)) }
+    }
+
+    /// What ranking, filters and facets read, decoded with the document.
+    private struct Core {
+        var id: String
+        var fieldLengths: [Int]
+        var siteName: String
+        var siteURL: String
+        var country: String
+        var language: String {
+            didSet { analysisLanguage = Language(code: language) }
+        }
+        var category: [String]
+        var openEnrolment: Bool
+        var startDate: Int64?
+        var timeModified: Int64
+        var analysisLanguage: Language
+
+        init(id: String, fieldLengths: [Int], siteName: String, siteURL: String, country: String, language: String,
+             category: [String], openEnrolment: Bool, startDate: Int64?, timeModified: Int64) {
+            self.id = id
+            self.fieldLengths = fieldLengths
+            self.siteName = siteName
+            self.siteURL = siteURL
+            self.country = country
+            self.language = language
+            self.category = category
+            self.openEnrolment = openEnrolment
+            self.startDate = startDate
+            self.timeModified = timeModified
+            analysisLanguage = Language(code: language)
+        }
+    }
+
+    /// What only a result shows.
+    private struct Shown {
+        var title: String
+        var url: String
+        var tags: [String]
+        var snippetSource: String
+    }
+
+    private enum ShownState {
+        case decoded(Shown)
+        /// The binary document starting at the offset.
+        case encoded([UInt8], Int)
     }
 
     /// Every stored field (the derived analysis language aside): equality, hashing and the

@@ -32,6 +32,27 @@ import Testing
         #expect(PostingWireFormat.postingCount(bytes) == postings.count)
     }
 
+    @Test func documentsReadFromAListShowTheirTextOnlyWhenAskedAndStayValues() async throws {
+        let documents = Set(Self.postings().map(\.document))
+        let bytes = PostingWireFormat.encode(Self.postings())
+        let decoded = try PostingWireFormat.postings(bytes).map(\.document)
+        #expect(Set(decoded) == documents)
+        // Many readers at once decode the deferred fields once, to the same text.
+        let first = try #require(try PostingWireFormat.postings(bytes).first?.document)
+        let titles = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<32 { group.addTask { first.title + first.snippetSource } }
+            return await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(titles.count == 1 && titles.first?.hasPrefix("Programación") == true)
+        // A changed copy leaves the original as it was.
+        var copy = first
+        copy.title = "Changed"
+        copy.language = "it"
+        #expect(first.title != "Changed" && copy.title == "Changed")
+        #expect(copy.analysisLanguage == .it && first.analysisLanguage == Language(code: first.language))
+        #expect(copy.url == first.url && copy != first)
+    }
+
     @Test func jsonPostingListsStillRead() throws {
         let postings = Self.postings()
         let json = try JSONCoding.encode(PostingBatch(postings: postings))

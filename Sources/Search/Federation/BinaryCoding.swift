@@ -202,16 +202,47 @@ struct BinaryReader {
         return true
     }
 
-    mutating func document() throws(SearchError) -> DocumentInfo {
-        let id = try string(), lengths = try ints(), title = try string(), url = try string()
+    /// Steps over a string.
+    private mutating func skipString() throws(SearchError) {
+        offset += try count()
+    }
+
+    /// A document. With `deferringDisplay` (the default) its title, URL, tags and snippet are
+    /// checked and stepped over, and decoded from these bytes when first read.
+    mutating func document(deferringDisplay: Bool = true) throws(SearchError) -> DocumentInfo {
+        let start = offset
+        let id = try string(), lengths = try ints()
+        let title: String, url: String
+        if deferringDisplay {
+            try skipString()
+            try skipString()
+            title = ""
+            url = ""
+        } else {
+            title = try string()
+            url = try string()
+        }
         let siteName = try string(repeating: 0), siteURL = try string(repeating: 1)
         let country = try string(repeating: 2), language = try string(repeating: 3)
-        let category = try strings(repeating: 0), tags = try strings(repeating: 1), open = try byte() != 0
-        let start: Int64? = try byte() != 0 ? try int() : nil
-        let modified = try int(), snippet = try string()
+        let category = try strings(repeating: 0)
+        var tags: [String] = []
+        if deferringDisplay {
+            for _ in 0..<(try count()) { try skipString() }
+        } else {
+            tags = try strings(repeating: 1)
+        }
+        let open = try byte() != 0
+        let startDate: Int64? = try byte() != 0 ? try int() : nil
+        let modified = try int()
+        if deferringDisplay {
+            try skipString()
+            return DocumentInfo(id: id, fieldLengths: lengths, siteName: siteName, siteURL: siteURL, country: country,
+                                language: language, category: category, openEnrolment: open, startDate: startDate,
+                                timeModified: modified, displayIn: bytes, at: start)
+        }
         return DocumentInfo(id: id, fieldLengths: lengths, title: title, url: url, siteName: siteName, siteURL: siteURL,
                             country: country, language: language, category: category, tags: tags, openEnrolment: open,
-                            startDate: start, timeModified: modified, snippetSource: snippet)
+                            startDate: startDate, timeModified: modified, snippetSource: try string())
     }
 
     mutating func occurrence() throws(SearchError) -> TermOccurrence {

@@ -128,7 +128,7 @@ public final class OverlayPostingSource: PostingSource {
         guard !remote.isEmpty else { return out }
         guard let candidates else {
             let answers = await ask(terms: remote, message: { .postings(terms: $0, candidates: nil) }) { bytes in
-                Dictionary(grouping: try PostingWireFormat.postings(bytes), by: \.term)
+                try PostingWireFormat.lists(bytes)
             }
             var counts: [String: Int] = [:]
             state.withLock { state in

@@ -70,41 +70,54 @@ public enum PostingWireFormat {
     /// The postings of a binary or JSON posting list, terms in sorted order. Entries pointing
     /// outside the documents are skipped. Throws `SearchError` (400) when malformed.
     public static func postings(_ bytes: [UInt8]) throws -> [Posting] {
-        if bytes.first == batchesMagic {
-            var r = BinaryReader(bytes, offset: 1, what: "posting batches")
-            guard try r.byte() == version else { throw r.failure("unknown version") }
-            var all: [Posting] = []
-            for _ in 0..<(try r.count()) {
-                all += try postings(try r.bytes(try r.count()))
-            }
-            guard r.isAtEnd else { throw r.failure("trailing bytes") }
-            // Terms in sorted order, as from one batch (a stable sort keeps each list's order).
-            return all.enumerated().sorted { $0.element.term != $1.element.term ? $0.element.term < $1.element.term : $0.offset < $1.offset }
-                .map(\.element)
+        let lists = try lists(bytes)
+        return lists.keys.sorted().flatMap { lists[$0]! }
+    }
+
+    /// The postings of a binary or JSON posting list (or of several, `0xB8`) by term, each term's
+    /// in the order sent. Read in place: batches are not copied out of `bytes`.
+    static func lists(_ bytes: [UInt8]) throws -> [String: [Posting]] {
+        guard bytes.first == batchesMagic || bytes.first == batchMagic else {
+            return Dictionary(grouping: try SearchCoding.decode(PostingBatch.self, bytes).postings, by: \.term)
         }
-        guard bytes.first == batchMagic else { return try SearchCoding.decode(PostingBatch.self, bytes).postings }
-        var r = BinaryReader(bytes, offset: 1, what: "posting list")
+        var out: [String: [Posting]] = [:]
+        var r = BinaryReader(bytes, offset: 0, what: "posting list")
+        if bytes.first == batchMagic {
+            try readBatch(&r, into: &out)
+        } else {
+            r = BinaryReader(bytes, offset: 1, what: "posting batches")
+            guard try r.byte() == version else { throw r.failure("unknown version") }
+            for _ in 0..<(try r.count()) {
+                let length = try r.count()
+                let end = r.offset + length
+                try readBatch(&r, into: &out)
+                guard r.offset == end else { throw r.failure("a batch does not end where its length says") }
+            }
+        }
+        guard r.isAtEnd else { throw r.failure("trailing bytes") }
+        return out
+    }
+
+    /// Reads one binary posting batch (from its magic byte on) into `out`.
+    private static func readBatch(_ r: inout BinaryReader, into out: inout [String: [Posting]]) throws(SearchError) {
+        guard try r.byte() == batchMagic else { throw r.failure("not a posting list") }
         guard try r.byte() == version else { throw r.failure("unknown version") }
         let documentCount = try r.count()
         var documents: [DocumentInfo] = []
         documents.reserveCapacity(documentCount)
         for _ in 0..<documentCount { documents.append(try r.document()) }
-        let termCount = try r.count()
-        var terms: [(String, [Posting])] = []
-        for _ in 0..<termCount {
+        for _ in 0..<(try r.count()) {
             let term = try r.string()
             let n = try r.count()
-            var list: [Posting] = []
-            list.reserveCapacity(n)
+            var list = out.removeValue(forKey: term) ?? []
+            list.reserveCapacity(list.count + n)
             for _ in 0..<n {
                 let doc = try r.index()
                 let occurrence = try r.occurrence()
                 if doc < documents.count { list.append(Posting(term: term, document: documents[doc], occurrence: occurrence)) }
             }
-            terms.append((term, list))
+            out[term] = list
         }
-        guard r.isAtEnd else { throw r.failure("trailing bytes") }
-        return terms.sorted { $0.0 < $1.0 }.flatMap(\.1)
     }
 
     /// The number of postings in a binary or JSON posting list, without building them.
@@ -149,7 +162,8 @@ public enum PostingWireFormat {
         let documentCount = try r.count()
         var documents: [DocumentInfo] = []
         documents.reserveCapacity(documentCount)
-        for _ in 0..<documentCount { documents.append(try r.document()) }
+        // Decoded whole: a holder encodes each of them again for its items.
+        for _ in 0..<documentCount { documents.append(try r.document(deferringDisplay: false)) }
         let termCount = try r.count()
         var terms: [PublishedTerm] = []
         terms.reserveCapacity(termCount)

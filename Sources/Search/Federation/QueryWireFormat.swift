@@ -129,9 +129,7 @@ extension PostingWireFormat {
             let term = try r.string()
             answers[term] = TermLookup(frequency: try r.index(), postings: nil)
         }
-        let lists = try postings(Array(bytes[r.offset...]))
-        var inline: [String: [Posting]] = [:]
-        for posting in lists { inline[posting.term, default: []].append(posting) }
+        let inline = try lists(Array(bytes[r.offset...]))
         for (term, answer) in answers where answer.frequency == 0 || inline[term] != nil {
             answers[term]?.postings = inline[term] ?? []
         }
