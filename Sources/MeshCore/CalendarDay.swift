@@ -1,4 +1,3 @@
-import MeshCore
 /// A calendar day in UTC, `YYYY-MM-DD` as text and on the wire; ordered by date.
 /// The key of daily statistics snapshots in the store and of the history charts.
 public struct CalendarDay: RawRepresentable, Codable, Hashable, Comparable, Sendable, CustomStringConvertible {

@@ -39,10 +39,6 @@ public struct FederationSettings: Sendable, Hashable {
 }
 
 extension SearchError {
-    static func malformedMessage(_ detail: String) -> SearchError {
-        SearchError(status: 400, code: "bad_search_message",
-                    message: "The search message could not be read (\(detail)); send a message of the documented shape.")
-    }
     static func originMismatch(_ detail: String) -> SearchError {
         SearchError(status: 403, code: "origin_mismatch",
                     message: "Postings refused: \(detail). A node may only publish courses of the site it serves.")

@@ -254,3 +254,11 @@ struct BinaryReader {
         return TermOccurrence(tf: tf, positions: positions)
     }
 }
+
+extension SearchError {
+    /// A search message or binary payload that could not be read.
+    static func malformedMessage(_ detail: String) -> SearchError {
+        SearchError(status: 400, code: "bad_search_message",
+                    message: "The search message could not be read (\(detail)); send a message of the documented shape.")
+    }
+}
