@@ -31,7 +31,7 @@ extension CampusNode {
                                SearchOwner(network: overlay, settings: settings, blockedSites: blockedSites))
         federation = FederatedSearch(network: overlay, publisher: SearchPublisher(
             site: site, network: overlay, ledger: NodeMetaPublicationLedger(meta: store.meta), settings: settings),
-            suggestionPublisher: SuggestionPublisher(site: site, network: overlay, ledger: NodeMetaSuggestionLedger(meta: store.meta),
+            suggestionPublisher: SuggestionPublisher(site: site, network: overlay, ledger: NodeMetaPublicationLedger(meta: store.meta, key: NodeMetaPublicationLedger.suggestionsMetaKey),
                                                      settings: settings))
         if publish { await publishOwnCourses() }
     }

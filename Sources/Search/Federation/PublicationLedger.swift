@@ -34,22 +34,28 @@ public actor MemoryPublicationLedger: PublicationLedger {
     public func save(_ entries: [String: PublishedEntry]) { self.entries = entries }
 }
 
-/// A ledger in the node store's `node_meta` table under `search.published` (JSON), durable
+/// A ledger in the node store's `node_meta` table under `key` (JSON, name → entry), durable
 /// before `save` returns. Throws `StoreError`.
 public struct NodeMetaPublicationLedger: PublicationLedger {
-    /// The `node_meta` key the ledger is kept under.
+    /// The `node_meta` key of the postings publisher's ledger (term → entry), the default.
     public static let metaKey = "search.published"
+    /// The `node_meta` key of the suggestion publisher's ledger (prefix → entry).
+    public static let suggestionsMetaKey = "search.suggestions.published"
     public let meta: NodeMetaStore
-    public init(meta: NodeMetaStore) { self.meta = meta }
+    public let key: String
+    public init(meta: NodeMetaStore, key: String = metaKey) {
+        self.meta = meta
+        self.key = key
+    }
 
     public func load() async throws -> [String: PublishedEntry] {
-        guard let text = try await meta.get(Self.metaKey) else { return [:] }
+        guard let text = try await meta.get(key) else { return [:] }
         return (try? JSONDecoder().decode([String: PublishedEntry].self, from: Data(text.utf8))) ?? [:]
     }
 
     public func save(_ entries: [String: PublishedEntry]) async throws {
         let data = try JSONEncoder().encode(entries)
-        try await meta.set(Self.metaKey, to: String(decoding: data, as: UTF8.self))
+        try await meta.set(key, to: String(decoding: data, as: UTF8.self))
     }
 }
 

@@ -129,25 +129,6 @@ public actor SuggestionPublisher {
     }
 }
 
-/// The suggestion publisher's ledger in the node store's `node_meta` table under
-/// `search.suggestions.published` (JSON, prefix → entry), durable before `save` returns.
-/// Throws `StoreError`.
-public struct NodeMetaSuggestionLedger: PublicationLedger {
-    /// The `node_meta` key the ledger is kept under.
-    public static let metaKey = "search.suggestions.published"
-    public let meta: NodeMetaStore
-    public init(meta: NodeMetaStore) { self.meta = meta }
-
-    public func load() async throws -> [String: PublishedEntry] {
-        guard let text = try await meta.get(Self.metaKey) else { return [:] }
-        return (try? JSONDecoder().decode([String: PublishedEntry].self, from: Data(text.utf8))) ?? [:]
-    }
-
-    public func save(_ entries: [String: PublishedEntry]) async throws {
-        let data = try JSONEncoder().encode(entries)
-        try await meta.set(Self.metaKey, to: String(decoding: data, as: UTF8.self))
-    }
-}
 
 /// Asks a prefix's holders for suggestions.
 public enum SuggestionQuery {
