@@ -28,18 +28,12 @@ struct CampusNodeSearchTests {
         return Campus(node: node, overlay: overlay, directory: dir)
     }
 
-    static func doc(_ site: Int, _ id: Int64, _ title: String) -> CourseDocument {
-        CourseDocument(courseID: id, url: "https://m\(site).example.edu/course/view.php?id=\(id)", fullName: title, shortName: "",
-                       summary: "About \(title)", categoryPath: ["Science"], tags: [], language: "en", format: "topics",
-                       startDate: nil, endDate: nil, timeModified: 1, openEnrolment: true, enrolledCount: 0, modules: [])
-    }
-
-    @Test func aCoursePushedOnOneCampusIsFoundFromAnotherAndRetractedOnDelete() async throws {
-        let network = MemoryNetwork(seed: 5)
+    /// `count` campuses in one in-memory overlay, its ring settled, each with search attached.
+    static func ring(_ count: Int, seed: UInt64) async throws -> (MemoryNetwork, [Campus]) {
+        let network = MemoryNetwork(seed: seed)
         let clock = ManualClock()
         var campuses: [Campus] = []
-        for i in 0..<4 { campuses.append(try await Self.campus(i, network: network, clock: clock)) }
-        defer { for c in campuses { try? FileManager.default.removeItem(atPath: c.directory) } }
+        for i in 0..<count { campuses.append(try await campus(i, network: network, clock: clock)) }
         await campuses[0].overlay.startAlone()
         for c in campuses.dropFirst() { try await c.overlay.join(via: campuses[0].overlay.url) }
         for _ in 0..<6 {
@@ -47,6 +41,18 @@ struct CampusNodeSearchTests {
             clock.advance(by: .seconds(1))
         }
         for c in campuses { await c.node.attachSearch(overlay: c.overlay) }
+        return (network, campuses)
+    }
+
+    static func doc(_ site: Int, _ id: Int64, _ title: String) -> CourseDocument {
+        CourseDocument(courseID: id, url: "https://m\(site).example.edu/course/view.php?id=\(id)", fullName: title, shortName: "",
+                       summary: "About \(title)", categoryPath: ["Science"], tags: [], language: "en", format: "topics",
+                       startDate: nil, endDate: nil, timeModified: 1, openEnrolment: true, enrolledCount: 0, modules: [])
+    }
+
+    @Test func aCoursePushedOnOneCampusIsFoundFromAnotherAndRetractedOnDelete() async throws {
+        let (_, campuses) = try await Self.ring(4, seed: 5)
+        defer { for c in campuses { try? FileManager.default.removeItem(atPath: c.directory) } }
 
         _ = try await campuses[1].node.pushCourses([Self.doc(1, 2, "Volcanology field methods"), Self.doc(1, 3, "Organic chemistry")])
         let found = try await campuses[3].node.search(Web.SearchRequest(query: "volcanology"))

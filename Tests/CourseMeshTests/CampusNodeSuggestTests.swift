@@ -12,23 +12,8 @@ import Web
 struct CampusNodeSuggestTests {
     typealias Campus = CampusNodeSearchTests.Campus
 
-    static func ring(_ count: Int) async throws -> (MemoryNetwork, [Campus]) {
-        let network = MemoryNetwork(seed: 9)
-        let clock = ManualClock()
-        var campuses: [Campus] = []
-        for i in 0..<count { campuses.append(try await CampusNodeSearchTests.campus(i, network: network, clock: clock)) }
-        await campuses[0].overlay.startAlone()
-        for c in campuses.dropFirst() { try await c.overlay.join(via: campuses[0].overlay.url) }
-        for _ in 0..<6 {
-            for c in campuses { await c.overlay.tick() }
-            clock.advance(by: .seconds(1))
-        }
-        for c in campuses { await c.node.attachSearch(overlay: c.overlay) }
-        return (network, campuses)
-    }
-
     @Test func suggestionsMergeEveryCampusAndFollowPushesAndDeletions() async throws {
-        let (network, campuses) = try await Self.ring(4)
+        let (network, campuses) = try await CampusNodeSearchTests.ring(4, seed: 9)
         defer { for c in campuses { try? FileManager.default.removeItem(atPath: c.directory) } }
         _ = try await campuses[1].node.pushCourses([CampusNodeSearchTests.doc(1, 2, "Organic chemistry"),
                                                     CampusNodeSearchTests.doc(1, 3, "Chemical safety")])
