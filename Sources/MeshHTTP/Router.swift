@@ -21,6 +21,8 @@ public typealias HTTPHandler = @Sendable (HTTPRequest, RouteParameters) async th
 /// A handler that returns at once (no I/O, no locks held for long); the server calls it on the
 /// connection's event-loop thread and writes its response without a thread hop. It must never block.
 public typealias HTTPImmediateHandler = @Sendable (HTTPRequest, RouteParameters) throws -> HTTPResponse
+/// Like `HTTPImmediateHandler`, but may pass: nil hands the request to the route's async handler.
+public typealias HTTPImmediateAttempt = @Sendable (HTTPRequest, RouteParameters) throws -> HTTPResponse?
 
 /// Method + path routing with `:param` segments, per-route body limits, 404 and 405 answers.
 ///
@@ -31,6 +33,8 @@ public struct Router: Sendable {
     public enum Handler: Sendable {
         case async(HTTPHandler)
         case immediate(HTTPImmediateHandler)
+        /// Tried on the event-loop thread first; when it returns nil, `fallback` runs as `.async`.
+        case immediateFirst(HTTPImmediateAttempt, fallback: HTTPHandler)
     }
 
     struct Route: Sendable {

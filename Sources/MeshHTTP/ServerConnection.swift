@@ -188,15 +188,28 @@ final class ServerConnection: @unchecked Sendable {
             let response: HTTPResponse
             do { response = try handler(request, params) } catch { response = context.render(error, request) }
             writeResponse(response, method: head.method, versionMinor: head.versionMinor, keepAlive: head.keepAlive, acceptsGzip: gzip)
-        case .found(.async(let handler), let params, _):
-            inFlight = true
-            deadlineKind = .none
-            let context = self.context
-            Task {
-                let response: HTTPResponse
-                do { response = try await handler(request, params) } catch { response = context.render(error, request) }
-                await self.complete(response, head: head, acceptsGzip: gzip)
+        case .found(.immediateFirst(let attempt, let fallback), let params, _):
+            let response: HTTPResponse?
+            do { response = try attempt(request, params) } catch { response = context.render(error, request) }
+            guard let response else {
+                runAsync(fallback, request: request, params: params, head: head, acceptsGzip: gzip)
+                return
             }
+            writeResponse(response, method: head.method, versionMinor: head.versionMinor, keepAlive: head.keepAlive, acceptsGzip: gzip)
+        case .found(.async(let handler), let params, _):
+            runAsync(handler, request: request, params: params, head: head, acceptsGzip: gzip)
+        }
+    }
+
+    /// Runs `handler` on Swift's shared executor; `complete` writes its response.
+    func runAsync(_ handler: @escaping HTTPHandler, request: HTTPRequest, params: RouteParameters, head: HTTPRequestHead, acceptsGzip: Bool) {
+        inFlight = true
+        deadlineKind = .none
+        let context = self.context
+        Task {
+            let response: HTTPResponse
+            do { response = try await handler(request, params) } catch { response = context.render(error, request) }
+            await self.complete(response, head: head, acceptsGzip: acceptsGzip)
         }
     }
 

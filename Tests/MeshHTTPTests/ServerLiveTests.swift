@@ -83,6 +83,12 @@ func testRouter() -> Router {
     r.get("/fail") { _, _ in throw PlainServiceError(status: 409, code: "conflict", message: "Already there.") }
     r.get("/bug") { _, _ in struct Oops: Error {}; throw Oops() }
     r.get("/big") { _, _ in .json(Array(("[" + Array(repeating: #"{"title":"Linear algebra"}"#, count: 100).joined(separator: ",") + "]").utf8)) }
+    // Answered on the loop for "now"; any other word passes to the async handler, after a pause.
+    r.on(.get, "/quick/:word", handler: .immediateFirst({ _, p in p["word"] == "now" ? .text("immediate now") : nil },
+                                                        fallback: { _, p in
+        try await Task.sleep(for: .milliseconds(200))
+        return .text("async \(p["word"] ?? "")")
+    }))
     r.get("/stream") { _, _ in HTTPResponse(stream: { w in try await w.write(Array("one,".utf8)); try await w.write(Array("two".utf8)) }) }
     return r
 }
@@ -132,6 +138,20 @@ struct ServerLiveTests {
             let a = text.range(of: "slow done"), b = text.range(of: "two|"), h = text.range(of: "status")
             #expect(a != nil && b != nil && h != nil)
             if let a, let b, let h { #expect(a.lowerBound < b.lowerBound && b.lowerBound < h.lowerBound) }
+        }
+    }
+
+    @Test func immediateFirstRouteAnswersOnTheLoopOrPassesToItsAsyncHandlerInOrder() async throws {
+        try await withServer { _, port in
+            let c = try RawClient(port: port)
+            defer { c.close() }
+            // The passed request is still in flight when the immediate one arrives behind it.
+            c.send("GET /quick/later HTTP/1.1\r\nHost: x\r\n\r\nGET /quick/now HTTP/1.1\r\nHost: x\r\n\r\n")
+            let (text, _) = await c.read(until: { $0.contains("immediate now") })
+            let passed = text.range(of: "async later"), immediate = text.range(of: "immediate now")
+            #expect(passed != nil && immediate != nil)
+            if let passed, let immediate { #expect(passed.lowerBound < immediate.lowerBound) }
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         }
     }
 
