@@ -11,4 +11,14 @@ public protocol OverlayApplication: Sendable {
     ///   - payload: the bytes the sender passed.
     ///   - key: the ring key it was routed to (`route`), nil for a direct `send`.
     func receive(_ payload: [UInt8], key: RingKey?) async throws -> [UInt8]
+
+    /// Answers one message at once on the caller's thread, without suspending or blocking, or
+    /// returns nil to have it go to `receive`. The node calls it first for direct `send`s while
+    /// it is a member (on the server's I/O thread: only work bounded by the reply's size belongs
+    /// here). Errors are treated as `receive`'s. The default answers nothing.
+    func receiveImmediately(_ payload: [UInt8], key: RingKey?) throws -> [UInt8]?
+}
+
+extension OverlayApplication {
+    public func receiveImmediately(_ payload: [UInt8], key: RingKey?) throws -> [UInt8]? { nil }
 }

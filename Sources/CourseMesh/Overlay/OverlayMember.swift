@@ -17,6 +17,9 @@ public protocol OverlayMember: Sendable {
     func leave() async
     /// Answers one decoded request from another node.
     func handle(_ request: OverlayRequest) async throws(OverlayError) -> OverlayReply
+    /// Answers a request at once on the server's I/O thread when it can, else nil (`handle`
+    /// answers it). Never suspends or blocks.
+    func handleImmediately(_ request: OverlayRequest) throws(OverlayError) -> OverlayReply?
     /// The node's place in the ring, for status pages.
     func summary() async -> OverlaySummary
 }
@@ -45,9 +48,16 @@ public struct OverlaySummary: Sendable, Equatable {
     }
 }
 
+extension OverlayMember {
+    /// Answers nothing at once: every request goes to `handle`.
+    public func handleImmediately(_ request: OverlayRequest) throws(OverlayError) -> OverlayReply? { nil }
+}
+
 extension OverlayRoutes {
-    /// Adds every overlay route to `router`, answered by `member.handle`.
+    /// Adds every overlay route to `router`, answered by `member.handleImmediately` where it
+    /// can and by `member.handle` otherwise.
     public static func install(on router: inout Router, member: any OverlayMember) {
-        install(on: &router) { request throws(OverlayError) in try await member.handle(request) }
+        install(on: &router, immediate: { request throws(OverlayError) in try member.handleImmediately(request) },
+                handler: { request throws(OverlayError) in try await member.handle(request) })
     }
 }

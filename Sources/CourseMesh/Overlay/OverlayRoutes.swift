@@ -12,17 +12,26 @@ import Overlay
 public enum OverlayRoutes {
     /// What answers a decoded request: `OverlayNode.handle` on a live node, a stub in tests.
     public typealias Handler = @Sendable (OverlayRequest) async throws(OverlayError) -> OverlayReply
+    /// What may answer a decoded application message at once, on the server's I/O thread
+    /// (`OverlayNode.handleImmediately`); nil hands it to the `Handler`.
+    public typealias ImmediateHandler = @Sendable (OverlayRequest) throws(OverlayError) -> OverlayReply?
 
     /// The POST endpoints with a fixed path, in protocol order.
     static let postPaths = ["ping", "join", "members", "lookup", "store", "fetch", "handover", "leave", "digest", "events"]
         .map { "/overlay/v1/" + $0 }
 
-    /// Adds every overlay route to `router`, each answered by `handler`.
-    public static func install(on router: inout Router, handler: @escaping Handler) {
+    /// Adds every overlay route to `router`, each answered by `handler`; application messages
+    /// are offered to `immediate` first.
+    public static func install(on router: inout Router, immediate: ImmediateHandler? = nil, handler: @escaping Handler) {
         let route: HTTPHandler = { request, _ in await answer(request, handler: handler) }
         router.get("/overlay/v1/ping", route)
         for path in postPaths { router.post(path, bodyLimit: WireLimits.maxRequestBytes, route) }
-        router.post("/overlay/v1/app/:app", bodyLimit: WireLimits.maxRequestBytes, route)
+        if let immediate {
+            let attempt: HTTPImmediateAttempt = { request, _ in answerImmediately(request, handler: immediate) }
+            router.on(.post, "/overlay/v1/app/:app", bodyLimit: WireLimits.maxRequestBytes, handler: .immediateFirst(attempt, fallback: route))
+        } else {
+            router.post("/overlay/v1/app/:app", bodyLimit: WireLimits.maxRequestBytes, route)
+        }
         // Anything else under the prefix gets the overlay's own 404, naming the protocol document.
         for method in [HTTPMethod.get, .post] {
             router.on(method, "/overlay/v1/*rest", bodyLimit: WireLimits.maxRequestBytes, handler: .async(route))
@@ -35,6 +44,17 @@ public enum OverlayRoutes {
             let message = try OverlayRequest.decode(method: request.method.rawValue, path: request.path, body: request.body)
             let reply = try await handler(message)
             return render(reply)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    /// Decodes `request` and offers it to `handler`: its reply or error, or nil when it passed.
+    /// A request that does not decode is answered here with its error.
+    static func answerImmediately(_ request: HTTPRequest, handler: ImmediateHandler) -> HTTPResponse? {
+        do throws(OverlayError) {
+            let message = try OverlayRequest.decode(method: request.method.rawValue, path: request.path, body: request.body)
+            return try handler(message).map(render)
         } catch {
             return .error(error)
         }

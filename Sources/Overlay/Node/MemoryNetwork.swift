@@ -113,7 +113,9 @@ public final class MemoryNetwork: Sendable {
         case .ok(let node, let delay):
             if let delay, let clock { try? await clock.sleep(for: delay) }
             let reply: OverlayReply
-            do { reply = try await node.handle(request) } catch {
+            do {
+                if let immediate = try node.handleImmediately(request) { reply = immediate } else { reply = try await node.handle(request) }
+            } catch {
                 throw .rejected(status: error.status, code: error.code, message: error.message)
             }
             if let delay, let clock { try? await clock.sleep(for: delay) }

@@ -61,6 +61,18 @@ extension OverlayNode {
         }
     }
 
+    /// Answers a direct `deliver` at once, on the caller's thread and without entering the actor,
+    /// when this node is a member and the application can (`OverlayApplication.receiveImmediately`);
+    /// nil for every other request and case, which `handle` then answers (refusals included).
+    public nonisolated func handleImmediately(_ request: OverlayRequest) throws(OverlayError) -> OverlayReply? {
+        guard case .deliver(let m) = request else { return nil }
+        let (open, app) = answering.withLock { ($0.open, $0.apps[m.app]) }
+        guard open, let app else { return nil }
+        do { return try app.receiveImmediately(m.payload, key: nil).map(OverlayReply.payload) } catch {
+            throw Self.applicationError(error, app: m.app)
+        }
+    }
+
     func answerPing(_ m: PingRequest) async -> PingReply {
         // `from` is only a claim: it updates a member already known, never adds a stranger.
         var extra: [MemberState] = []
@@ -112,10 +124,16 @@ extension OverlayNode {
     /// as `OverlayError`-shaped rejection by the transport.
     func deliverLocally(app name: String, payload: [UInt8], key: RingKey?) async throws(OverlayError) -> [UInt8] {
         guard let app = apps[name] else { throw .unknownApplication(name) }
-        do { return try await app.receive(payload, key: key) } catch let e as OverlayError { throw e } catch let e as any ServiceError {
-            throw .application(status: e.status, code: e.code, message: e.message)
-        } catch {
-            throw .application(status: 500, code: "application_failed", message: "\(name) failed: \(error)")
+        do { return try await app.receive(payload, key: key) } catch { throw Self.applicationError(error, app: name) }
+    }
+
+    /// An application's error as the sender will see it: its own status and code when it is a
+    /// `ServiceError`, else a 500 naming the application.
+    static func applicationError(_ error: any Error, app name: String) -> OverlayError {
+        switch error {
+        case let e as OverlayError: e
+        case let e as any ServiceError: .application(status: e.status, code: e.code, message: e.message)
+        default: .application(status: 500, code: "application_failed", message: "\(name) failed: \(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import MeshCore
+import Synchronization
 
 /// One member of the overlay: its membership table, failure detector, join admission, stored
 /// items and registered applications, driven by requests (`handle`) and periods (`tick`).
@@ -22,8 +23,15 @@ public actor OverlayNode {
 
     var me: MemberState
     var view: MembershipView
-    var phase: Phase = .idle
-    var apps: [String: any OverlayApplication] = [:]
+    var phase: Phase = .idle {
+        didSet { let open = phase == .member || phase == .leaving; answering.withLock { $0.open = open } }
+    }
+    var apps: [String: any OverlayApplication] = [:] {
+        didSet { let apps = apps; answering.withLock { $0.apps = apps } }
+    }
+    /// What `handleImmediately` reads without entering the actor: whether this node answers
+    /// requests (member or leaving) and its applications, kept equal to `phase` and `apps`.
+    nonisolated let answering = Mutex<(open: Bool, apps: [String: any OverlayApplication])>((false, [:]))
     var detector: FailureDetector
     var admission = JoinAdmission()
     /// Events still to piggyback, oldest first, with the transmissions left.
