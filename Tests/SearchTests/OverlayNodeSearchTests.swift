@@ -50,6 +50,44 @@ import Testing
         #expect(source.traffic.nodesAsked >= 1)
     }
 
+    @Test func builtListsAreAnsweredAtOnceAndEverythingElseThroughReceive() async throws {
+        let ring = try await Self.ring(4)
+        let site = Self.site(0)
+        let docs = [course(1, site: site, title: "Marine biology"), course(2, site: site, title: "Biology of cells")]
+        _ = try await SearchPublisher(site: site, network: ring.nodes[0], ledger: MemoryPublicationLedger())
+            .publish(docs.flatMap { DocumentIndexer.postings(for: $0, site: site) })
+        let ownerURL = try #require(await ring.nodes[0].replicaSet(of: .term("biolog")).first)
+        let holder = try #require(ring.nodes.first { $0.url == ownerURL })
+        // A fresh owner over the holder's store: its lists are not built yet.
+        let owner = SearchOwner(network: holder)
+        let lookup = SearchMessage.lookup(terms: ["biolog"], inlineLimit: 32).bytes
+        #expect(try owner.receiveImmediately(lookup, key: nil) == nil)
+        let built = try await owner.receive(lookup, key: nil)
+        #expect(try owner.receiveImmediately(lookup, key: nil) == built)
+        #expect(try PostingWireFormat.lookupReply(built)["biolog"]?.frequency == 2)
+        #expect(try owner.receiveImmediately(SearchMessage.suggest(prefix: "bio", limit: 5).bytes, key: nil) == nil)
+        // The node's registered owner builds the list on its first (async) deliver, then
+        // answers the same deliver at once; other requests always go to `handle`.
+        let deliver = OverlayRequest.deliver(DeliverRequest(app: FederationSettings.applicationName, payload: lookup))
+        _ = try await holder.handle(deliver)
+        guard case .payload(let reply)? = try holder.handleImmediately(deliver) else {
+            Issue.record("a member with the list built did not answer at once")
+            return
+        }
+        #expect(reply == built)
+        #expect(try holder.handleImmediately(.ping(PingRequest(from: nil))) == nil)
+    }
+
+    @Test func aNodeThatIsNotAMemberAnswersNothingAtOnce() async throws {
+        let node = OverlayNode(url: Self.url(9), site: nil, incarnation: 1, transport: MemoryNetwork(seed: 1).transport(for: Self.url(9)),
+                               clock: ManualClock(), store: MemoryKeyValueStore())
+        await node.register(app: FederationSettings.applicationName, SearchOwner(network: node))
+        let deliver = OverlayRequest.deliver(DeliverRequest(app: FederationSettings.applicationName,
+                                                            payload: SearchMessage.frequencies(terms: ["x"]).bytes))
+        #expect(try node.handleImmediately(deliver) == nil)
+        await #expect(throws: OverlayError.self) { _ = try await node.handle(deliver) }
+    }
+
     @Test func aNodePublishingAnotherSitesCoursesIsRefusedByItsPing() async throws {
         let ring = try await Self.ring(4)
         let other = Self.site(2)

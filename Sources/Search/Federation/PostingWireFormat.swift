@@ -148,6 +148,12 @@ public enum PostingWireFormat {
         return w.bytes
     }
 
+    /// Whether `bytes` starts like a binary query message (any kind but publish); says nothing
+    /// about the rest, which `message(_:)` checks.
+    static func isBinaryQuery(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 3 && bytes[0] == messageMagic && bytes[1] == version && bytes[2] != publishKind
+    }
+
     /// Reads a binary search message (those starting with `messageMagic`).
     static func message(_ bytes: [UInt8]) throws(SearchError) -> SearchMessage {
         var r = BinaryReader(bytes, offset: 1, what: "search message")

@@ -9,30 +9,18 @@ import Overlay
 /// quota, and stores accepted items through `storeLocal`, so the overlay's replication and
 /// anti-entropy carry them; the reply is sent only after the store made them durable.
 /// Querying: document frequencies, whole or candidate-restricted postings, and occurrences in
-/// candidate documents, from the items held.
-/// An actor: state (caches, block list) is serialized; store reads never block.
+/// candidate documents, from the items held (`HeldLists`). Binary query messages whose lists
+/// are built are answered by `receiveImmediately`, on the server's I/O thread; the rest, and
+/// publishing, by `receive`. An actor for the publishing state (origins, quota counts); the
+/// lists and the block list are behind their own lock, and store reads never block.
 ///
 /// Origin binding trusts that the node at the `from` URL is the sender; a node that lies about
 /// `from` can only publish for the site that URL's node serves.
 public actor SearchOwner: OverlayApplication {
     private let network: any SearchNetwork
     private let settings: FederationSettings
-    private var blockedHosts: Set<String>
     private var originCache: [String: String] = [:]
-    /// Which version of which site's item a cached list was built from.
-    private struct ListSignature: Equatable {
-        var names: [String] = []
-        var versions: [UInt64] = []
-    }
-    /// A term's list as last built: from which items, its postings, and its binary batch once
-    /// a reply needed it whole.
-    private struct HeldList {
-        var signature: ListSignature
-        var postings: [Posting]
-        var encoded: [UInt8]?
-    }
-    private var lists: [String: HeldList] = [:]
-    private var decodedItems: [ItemID: (version: UInt64, postings: [Posting])] = [:]
+    private nonisolated let held: HeldLists
     private var itemCounts: [ItemID: (version: UInt64, count: Int)] = [:]
     private var siteCounts: [String: Int] = [:]
     private var counted = false
@@ -41,106 +29,106 @@ public actor SearchOwner: OverlayApplication {
     public init(network: any SearchNetwork, settings: FederationSettings = .init(), blockedSites: [String] = []) {
         self.network = network
         self.settings = settings
-        self.blockedHosts = Set(blockedSites.map { CourseDocumentValidation.host(of: $0) ?? $0.lowercased() })
+        self.held = HeldLists(store: network.store,
+                              blockedHosts: Set(blockedSites.map { CourseDocumentValidation.host(of: $0) ?? $0.lowercased() }))
     }
 
     /// Adds a site (URL or host) to the block list: its postings are refused from now on and
     /// left out of answers.
     public func block(site: String) {
-        blockedHosts.insert(CourseDocumentValidation.host(of: site) ?? site.lowercased())
-        lists = [:]
-        decodedItems = [:]
+        held.block(host: CourseDocumentValidation.host(of: site) ?? site.lowercased())
     }
 
     public func receive(_ payload: [UInt8], key: RingKey?) async throws -> [UInt8] {
-        switch try SearchMessage.decode(payload) {
+        let message = try SearchMessage.decode(payload)
+        switch message {
         case let .publish(from, site, documents, terms):
             return SearchCoding.encode(PublishReply(stored: try await accept(from: from, site: site, documents: documents, terms: terms)))
-        case let .frequencies(terms):
-            return SearchCoding.encode(FrequenciesReply(frequencies: Dictionary(terms.map { ($0, list(of: $0).count) },
-                                                                               uniquingKeysWith: { a, _ in a })))
-        case let .lookup(terms, inlineLimit):
-            var frequencies: [String: Int] = [:]
-            var inline: [[UInt8]] = []
-            for term in Set(terms).sorted() {
-                let count = list(of: term).count
-                frequencies[term] = count
-                if count > 0 && count <= inlineLimit { inline.append(encodedList(of: term)) }
-            }
-            return PostingWireFormat.lookupReply(frequencies: frequencies, inline: inline)
-        case let .postings(terms, nil):
-            return PostingWireFormat.batches(Set(terms).sorted().map(encodedList(of:)))
-        case let .postings(terms, filter?):
-            var out: [Posting] = []
-            for term in Set(terms).sorted() { out += list(of: term).filter { filter.contains($0.document.id) } }
-            return PostingWireFormat.encode(out)
-        case let .occurrences(terms, filter):
-            var answers: [String: TermOccurrences] = [:]
-            for term in Set(terms) {
-                let list = list(of: term)
-                answers[term] = TermOccurrences(frequency: list.count, entries: list.compactMap {
-                    filter.contains($0.document.id) ? ($0.document.id, $0.occurrence) : nil
-                })
-            }
-            return PostingWireFormat.occurrencesReply(answers)
+        case .frequencies, .lookup, .postings, .occurrences:
+            return answer(query: message, building: true)!
         case let .publishSuggestions(from, site, prefixes):
             let items = try SuggestionHolder.items(site: site, prefixes: prefixes)
             guard let siteHost = CourseDocumentValidation.host(of: site) else {
                 throw SearchError.originMismatch("the site \(site) is not an http(s) URL")
             }
-            guard !blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
+            guard !held.blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
             guard CourseDocumentValidation.host(of: try await origin(of: from)) == siteHost else {
                 throw SearchError.originMismatch("the publishing node \(from) does not serve \(site)")
             }
             return SearchCoding.encode(PublishReply(stored: try await network.storeLocal(items).count))
         case let .suggest(prefix, limit):
             return SearchCoding.encode(try SuggestionHolder.answer(prefix: prefix, limit: limit, store: network.store,
-                                                                   blockedHosts: blockedHosts))
+                                                                   blockedHosts: held.blockedHosts))
         }
     }
 
-    /// The live (non-tombstone, non-blocked) postings of `term` held here, decoded once per
-    /// version of each site's item (a site's rewrite re-decodes only that site's item; writes to
-    /// other keys leave the cached list valid).
-    func list(of term: String) -> [Posting] {
-        let items = network.store.items(at: .term(term)).filter { $0.name.hasPrefix("site:") }
-        let signature = ListSignature(names: items.map(\.name), versions: items.map(\.version))
-        if let cached = lists[term], cached.signature == signature { return cached.postings }
-        lists[term] = nil
-        var postings: [Posting] = []
-        for item in items where !item.isTombstone {
-            let site = String(item.name.dropFirst(5))
-            guard !blockedHosts.contains(CourseDocumentValidation.host(of: site) ?? site) else { continue }
-            if let cached = decodedItems[item.id], cached.version == item.version {
-                postings += cached.postings
-                continue
+    /// A binary query message (frequencies, lookup, postings, occurrences) answered at once
+    /// from the lists already built, on the caller's thread; nil for any other message or when
+    /// a list it needs is not built for the items held now (`receive` then builds it).
+    public nonisolated func receiveImmediately(_ payload: [UInt8], key: RingKey?) throws -> [UInt8]? {
+        guard PostingWireFormat.isBinaryQuery(payload) else { return nil }
+        return answer(query: try SearchMessage.decode(payload), building: false)
+    }
+
+    /// The reply to a query message. With `building` false only lists already built are read,
+    /// and nil means one was not; with `building` true the reply is never nil.
+    private nonisolated func answer(query message: SearchMessage, building: Bool) -> [UInt8]? {
+        let held = held
+        func list(_ term: String) -> [Posting]? { building ? held.list(of: term) : held.cachedList(of: term) }
+        func encoded(_ term: String) -> [UInt8]? { building ? held.encodedList(of: term) : held.cachedEncodedList(of: term) }
+        switch message {
+        case let .frequencies(terms):
+            var frequencies: [String: Int] = [:]
+            for term in terms {
+                guard let list = list(term) else { return nil }
+                frequencies[term] = list.count
             }
-            guard let decoded = try? PostingWireFormat.postings(item.value.bytes) else { continue }
-            let own = decoded.filter { $0.term == term }
-            if decodedItems.count > 262_144 { decodedItems = [:] }
-            decodedItems[item.id] = (item.version, own)
-            postings += own
+            return SearchCoding.encode(FrequenciesReply(frequencies: frequencies))
+        case let .lookup(terms, inlineLimit):
+            var frequencies: [String: Int] = [:]
+            var inline: [[UInt8]] = []
+            for term in Set(terms).sorted() {
+                guard let count = list(term)?.count else { return nil }
+                frequencies[term] = count
+                if count > 0 && count <= inlineLimit {
+                    guard let batch = encoded(term) else { return nil }
+                    inline.append(batch)
+                }
+            }
+            return PostingWireFormat.lookupReply(frequencies: frequencies, inline: inline)
+        case let .postings(terms, nil):
+            var batches: [[UInt8]] = []
+            for term in Set(terms).sorted() {
+                guard let batch = encoded(term) else { return nil }
+                batches.append(batch)
+            }
+            return PostingWireFormat.batches(batches)
+        case let .postings(terms, filter?):
+            var out: [Posting] = []
+            for term in Set(terms).sorted() {
+                guard let list = list(term) else { return nil }
+                out += list.filter { filter.contains($0.document.id) }
+            }
+            return PostingWireFormat.encode(out)
+        case let .occurrences(terms, filter):
+            var answers: [String: TermOccurrences] = [:]
+            for term in Set(terms) {
+                guard let list = list(term) else { return nil }
+                answers[term] = TermOccurrences(frequency: list.count, entries: list.compactMap {
+                    filter.contains($0.document.id) ? ($0.document.id, $0.occurrence) : nil
+                })
+            }
+            return PostingWireFormat.occurrencesReply(answers)
+        case .publish, .publishSuggestions, .suggest:
+            return nil
         }
-        postings.sort { $0.document.id < $1.document.id }
-        if lists.count > 4096 { lists = [:] }
-        lists[term] = HeldList(signature: signature, postings: postings, encoded: nil)
-        return postings
-    }
-
-    /// `list(of:)` as a binary posting batch, encoded once per version of the list.
-    func encodedList(of term: String) -> [UInt8] {
-        let postings = list(of: term)
-        if let encoded = lists[term]?.encoded { return encoded }
-        let encoded = PostingWireFormat.encode(postings)
-        lists[term]?.encoded = encoded
-        return encoded
     }
 
     private func accept(from: String, site: String, documents: [DocumentInfo], terms: [PublishedTerm]) async throws -> Int {
         guard let siteHost = CourseDocumentValidation.host(of: site) else {
             throw SearchError.originMismatch("the site \(site) is not an http(s) URL")
         }
-        guard !blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
+        guard !held.blockedHosts.contains(siteHost) else { throw SearchError.siteBlocked(site) }
         let servedSite = try await origin(of: from)
         guard CourseDocumentValidation.host(of: servedSite) == siteHost else {
             throw SearchError.originMismatch("the publishing node serves \(servedSite), not \(site)")
@@ -174,13 +162,13 @@ public actor SearchOwner: OverlayApplication {
         // The postings just accepted are the decoded form of the items stored: cache them, so
         // the first query of a term never decodes what was published here.
         let byID = Dictionary(zip(items.map(\.id), terms), uniquingKeysWith: { a, _ in a })
-        for item in stored where decodedItems[item.id].map({ $0.version < item.version }) ?? true {
-            guard let published = byID[item.id] else { continue }
-            if decodedItems.count > 262_144 { decodedItems = [:] }
-            decodedItems[item.id] = (item.version, published.entries.map {
-                Posting(term: published.term, document: documents[$0.doc], occurrence: $0.occurrence)
-            }.sorted { $0.document.id < $1.document.id })
-        }
+        held.remember(stored.compactMap { item in
+            byID[item.id].map { published in
+                (item.id, item.version, published.entries.map {
+                    Posting(term: published.term, document: documents[$0.doc], occurrence: $0.occurrence)
+                }.sorted { $0.document.id < $1.document.id })
+            }
+        })
         // Count what was stored, against the counts as they are now (another request may have
         // been accepted while the store wrote).
         let countOf = Dictionary(zip(items.map(\.id), counts), uniquingKeysWith: { a, _ in a })
