@@ -45,7 +45,6 @@ public struct SearchEngine: Sendable {
     /// The full ranked list for `query`, best first. The clauses are ordered by the source's
     /// planning frequencies; ranking uses its exact ones, asked once the lists are fetched.
     public func evaluate(_ query: ParsedQuery) async throws -> [RankedDocument] {
-        async let statisticsFetch = source.statistics()
         let terms = query.allTerms.sorted()
         let plan = QueryPlan.make(query: query, documentFrequencies: try await source.planningFrequencies(terms: terms))
         var fetched = FetchedPostings()
@@ -78,8 +77,10 @@ public struct SearchEngine: Sendable {
                 result.subtract(QueryEvaluator.matching([unit], ids: result, fetched: fetched))
             }
         }
-        let statistics = try await statisticsFetch
         guard !result.isEmpty else { return [] }
+        // Asked last, not beside the first round: the sources answer it from memory, and a
+        // concurrent child task would cost more than it overlaps.
+        let statistics = try await source.statistics()
         return QueryEvaluator.rank(result, query: query, fetched: fetched,
                                    documentFrequencies: try await source.documentFrequencies(terms: terms),
                                    statistics: statistics, parameters: parameters)

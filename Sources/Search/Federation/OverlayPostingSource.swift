@@ -174,21 +174,18 @@ public final class OverlayPostingSource: PostingSource {
         let network = network
         for rank in 0..<rounds where !pending.isEmpty {
             let groups = QueryPlan.requestsByOwner(terms: pending.filter { holders[$0]!.count > rank }.sorted()) { holders[$0]![rank] }
-            let results = await withTaskGroup(of: (NodeURL, [String], [String: Answer]?, Int).self) { group in
-                for (node, group_terms) in groups {
-                    let payload = message(group_terms).bytes
-                    group.addTask {
-                        do {
-                            let reply = try await network.send(to: node, app: FederationSettings.applicationName, payload: payload)
-                            return (node, group_terms, try decode(reply), payload.count + reply.count)
-                        } catch {
-                            return (node, group_terms, nil, payload.count)
-                        }
-                    }
+            let requests = groups.map { (node: $0.key, terms: $0.value, payload: message($0.value).bytes) }
+            let results: [(NodeURL, [String], [String: Answer]?, Int)]
+            if requests.count == 1 {
+                // One holder this round (a one-term clause): asked from this task, no child task.
+                results = [await Self.send(requests[0], over: network, decode: decode)]
+            } else {
+                results = await withTaskGroup(of: (NodeURL, [String], [String: Answer]?, Int).self) { group in
+                    for request in requests { group.addTask { await Self.send(request, over: network, decode: decode) } }
+                    var out: [(NodeURL, [String], [String: Answer]?, Int)] = []
+                    for await result in group { out.append(result) }
+                    return out
                 }
-                var out: [(NodeURL, [String], [String: Answer]?, Int)] = []
-                for await result in group { out.append(result) }
-                return out
             }
             for (node, asked, reply, bytes) in results {
                 state.withLock {
@@ -207,5 +204,18 @@ public final class OverlayPostingSource: PostingSource {
         let missing = pending
         state.withLock { $0.unanswered.formUnion(missing) }
         return answers
+    }
+
+    /// One request of a round: the node, the terms asked, the decoded reply (nil when the node
+    /// failed or the reply did not decode) and the bytes moved.
+    private static func send<Answer: Sendable>(_ request: (node: NodeURL, terms: [String], payload: [UInt8]), over network: any SearchNetwork,
+                                               decode: @Sendable ([UInt8]) throws -> [String: Answer]) async
+        -> (NodeURL, [String], [String: Answer]?, Int) {
+        do {
+            let reply = try await network.send(to: request.node, app: FederationSettings.applicationName, payload: request.payload)
+            return (request.node, request.terms, try decode(reply), request.payload.count + reply.count)
+        } catch {
+            return (request.node, request.terms, nil, request.payload.count)
+        }
     }
 }
