@@ -14,8 +14,11 @@
 /// Ranges are built from the UTF-8 view, which for these boundaries gives the very indices
 /// reading by Characters gives (equal, same UTF-16 offsets).
 enum ASCIIWords {
-    /// The tokens of `text`, whose UTF-8 is `bytes`.
-    static func tokenize(_ text: String, bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+    /// The tokens of `text`, whose UTF-8 is `bytes`. An all-ASCII word for which `keep` (given
+    /// its bytes, unfolded) is false is left out before its folded text is made; positions then
+    /// count the tokens kept.
+    static func tokenize(_ text: String, bytes: UnsafeBufferPointer<UInt8>,
+                         keep: ((UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool)? = nil) -> [Token] {
         let utf8 = text.utf8
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
         var tokens: [Token] = []
@@ -29,7 +32,9 @@ enum ASCIIWords {
                     continue
                 }
                 if let end = wordEnd(bytes, from: i) {
-                    tokens.append(Token(text: folded(bytes, i, end), position: tokens.count, range: index(i)..<index(end)))
+                    if keep?(bytes, i..<end) ?? true {
+                        tokens.append(Token(text: folded(bytes, i, end), position: tokens.count, range: index(i)..<index(end)))
+                    }
                     i = end
                     continue
                 }

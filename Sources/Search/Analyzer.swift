@@ -68,7 +68,14 @@ public enum Analyzer {
         let initials = Set(terms.compactMap(\.utf8.first))
         var out: [Range<String.Index>] = []
         var analyzed: [AnalyzedTerm] = []
-        for token in Tokenizer.tokenize(text) {
+        // The same test on an ASCII word's bytes before it is folded (folding lowers its case
+        // and reads a backtick as an apostrophe), so most words never become a String.
+        let candidates = Tokenizer.tokenize(text) { bytes, word in
+            initials.contains(ASCIIText.lowercased(bytes[word.lowerBound])) || bytes[word].contains {
+                $0 == ASCIIText.apostrophe || $0 == ASCIIText.backtick || $0 == ASCIIText.hyphen
+            }
+        }
+        for token in candidates {
             guard let first = token.text.utf8.first else { continue }
             guard initials.contains(first) || token.text.utf8.contains(where: { $0 == ASCIIText.apostrophe || $0 == ASCIIText.hyphen })
             else { continue }

@@ -43,6 +43,15 @@ public enum Tokenizer {
             ?? tokenizeCharacters(text)
     }
 
+    /// `tokenize`, leaving out the all-ASCII words for which `keep` (given the word's unfolded
+    /// bytes in the text's UTF-8) is false, before their folded text is made; other words are
+    /// all kept. Positions count the tokens kept: for callers that need ranges, not positions.
+    static func tokenize(_ text: String, keepingASCIIWords keep: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool) -> [Token] {
+        withoutActuallyEscaping(keep) { keep in
+            text.utf8.withContiguousStorageIfAvailable { ASCIIWords.tokenize(text, bytes: $0, keep: keep) }
+        } ?? tokenizeCharacters(text)
+    }
+
     /// `tokenize` reading every Character: the general path, for text not stored as
     /// contiguous UTF-8.
     static func tokenizeCharacters(_ text: String) -> [Token] {
