@@ -7,8 +7,9 @@ import Synchronization
 /// A list is built from the store's items for the term (every live, unblocked site's item),
 /// each item decoded once per version, and cached per version of the list together with its
 /// binary batch once a reply needed it whole. Thread-safe: one lock, never held across a
-/// suspension. `cachedList(of:)` never decodes, so a caller that must not wait (the server's
-/// I/O thread) can answer from what is built and leave the rest to `list(of:)`.
+/// suspension; building a list holds it while that term's changed items decode. The `cached`
+/// reads never decode, so the server's I/O thread answers from what is built and leaves the
+/// rest to `list(of:)` (it may wait for a build in progress, never for a suspension).
 final class HeldLists: Sendable {
     /// Which version of which site's item a cached list was built from.
     private struct Signature: Equatable {
@@ -50,10 +51,13 @@ final class HeldLists: Sendable {
 
     /// The live, unblocked postings of `term` held here, sorted by document id. Decodes only
     /// the items whose version changed since the list was last built.
-    func list(of term: String) -> [Posting] {
+    func list(of term: String) -> [Posting] { built(term).postings }
+
+    /// The list of `term` for the items held now, built if it is not, with its signature.
+    private func built(_ term: String) -> List {
         let (items, signature) = Self.items(of: term, in: store)
         return state.withLock { state in
-            if let cached = state.lists[term], cached.signature == signature { return cached.postings }
+            if let cached = state.lists[term], cached.signature == signature { return cached }
             var postings: [Posting] = []
             for item in items where !item.isTombstone {
                 let site = String(item.name.dropFirst(5))
@@ -70,36 +74,34 @@ final class HeldLists: Sendable {
             }
             postings.sort { $0.document.id < $1.document.id }
             if state.lists.count > Self.maxLists { state.lists = [:] }
-            state.lists[term] = List(signature: signature, postings: postings, encoded: nil)
-            return postings
+            let list = List(signature: signature, postings: postings, encoded: nil)
+            state.lists[term] = list
+            return list
         }
     }
 
     /// `list(of:)` when the list is built for the items held now, else nil (nothing decoded).
-    func cachedList(of term: String) -> [Posting]? {
-        let (_, signature) = Self.items(of: term, in: store)
-        return state.withLock { state in
-            guard let cached = state.lists[term], cached.signature == signature else { return nil }
-            return cached.postings
-        }
-    }
+    func cachedList(of term: String) -> [Posting]? { current(term)?.postings }
 
     /// `list(of:)` as a binary posting batch, encoded once per version of the list.
     func encodedList(of term: String) -> [UInt8] {
-        let postings = list(of: term)
-        if let encoded = state.withLock({ $0.lists[term]?.encoded }) { return encoded }
-        let encoded = PostingWireFormat.encode(postings)
-        state.withLock { $0.lists[term]?.encoded = encoded }
+        let list = built(term)
+        if let encoded = list.encoded { return encoded }
+        let encoded = PostingWireFormat.encode(list.postings)
+        // Kept only on the list it encodes: another thread may have rebuilt it meanwhile.
+        state.withLock { state in
+            if state.lists[term]?.signature == list.signature { state.lists[term]?.encoded = encoded }
+        }
         return encoded
     }
 
     /// The batch `encodedList(of:)` returned for the items held now, else nil.
-    func cachedEncodedList(of term: String) -> [UInt8]? {
+    func cachedEncodedList(of term: String) -> [UInt8]? { current(term)?.encoded }
+
+    /// The cached list of `term` when it was built from the items held now.
+    private func current(_ term: String) -> List? {
         let (_, signature) = Self.items(of: term, in: store)
-        return state.withLock { state in
-            guard let cached = state.lists[term], cached.signature == signature else { return nil }
-            return cached.encoded
-        }
+        return state.withLock { state in state.lists[term].flatMap { $0.signature == signature ? $0 : nil } }
     }
 
     /// Records the postings of items just stored (their decoded form, sorted by document id),
