@@ -14,9 +14,9 @@
 /// Ranges are built from the UTF-8 view, which for these boundaries gives the very indices
 /// reading by Characters gives (equal, same UTF-16 offsets).
 enum ASCIIWords {
-    /// The tokens of `text`, whose UTF-8 is `bytes`. An all-ASCII word for which `keep` (given
-    /// its bytes, unfolded) is false is left out before its folded text is made; positions then
-    /// count the tokens kept.
+    /// The tokens of `text`, whose UTF-8 is `bytes`. A word for which `keep` (given its bytes,
+    /// unfolded) is false is left out before its folded text is made; positions then count the
+    /// tokens kept.
     static func tokenize(_ text: String, bytes: UnsafeBufferPointer<UInt8>,
                          keep: ((UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool)? = nil) -> [Token] {
         let utf8 = text.utf8
@@ -41,15 +41,16 @@ enum ASCIIWords {
             }
             // A Character that is not one ASCII byte, or an ASCII word that runs into one.
             let start = index(i)
-            let end: String.Index
-            if Tokenizer.isWordCharacter(text[start]) {
-                let token = Tokenizer.word(in: text, from: start, position: tokens.count)
-                tokens.append(token)
-                end = token.range.upperBound
-            } else {
-                end = text.index(after: start)
+            guard Tokenizer.isWordCharacter(text[start]) else {
+                i = utf8.distance(from: utf8.startIndex, to: text.index(after: start))
+                continue
             }
-            i = utf8.distance(from: utf8.startIndex, to: end)
+            let end = Tokenizer.wordEnd(in: text, from: start)
+            let endOffset = utf8.distance(from: utf8.startIndex, to: end)
+            if keep?(bytes, i..<endOffset) ?? true {
+                tokens.append(Tokenizer.token(in: text, start..<end, position: tokens.count))
+            }
+            i = endOffset
         }
         return tokens
     }

@@ -61,29 +61,62 @@ public enum Analyzer {
 
     /// The ranges of the words of `text` that give one of `terms` in `language` (compound parts
     /// included), in text order: what highlighting needs, the same words `analyze` would name.
-    /// Words that cannot give one of `terms` are skipped without stemming: analysis only ever
-    /// changes the end of a word, except for apostrophes (elision) and hyphens (compounds), so a
-    /// word without either whose first byte starts none of `terms` cannot match.
+    /// Words that cannot give one of `terms` (`mayGive`) are skipped before they are folded or
+    /// stemmed, so a snippet costs little more than one pass over its bytes.
     public static func ranges(in text: String, language: Language, matching terms: Set<String>) -> [Range<String.Index>] {
-        let initials = Set(terms.compactMap(\.utf8.first))
+        let prefixes = terms.map(requiredPrefix)
         var out: [Range<String.Index>] = []
         var analyzed: [AnalyzedTerm] = []
-        // The same test on an ASCII word's bytes before it is folded (folding lowers its case
-        // and reads a backtick as an apostrophe), so most words never become a String.
-        let candidates = Tokenizer.tokenize(text) { bytes, word in
-            initials.contains(ASCIIText.lowercased(bytes[word.lowerBound])) || bytes[word].contains {
-                $0 == ASCIIText.apostrophe || $0 == ASCIIText.backtick || $0 == ASCIIText.hyphen
-            }
-        }
+        let candidates = Tokenizer.tokenize(text) { bytes, word in mayGive(bytes, word, prefixes: prefixes) }
         for token in candidates {
-            guard let first = token.text.utf8.first else { continue }
-            guard initials.contains(first) || token.text.utf8.contains(where: { $0 == ASCIIText.apostrophe || $0 == ASCIIText.hyphen })
-            else { continue }
+            // Folded, the test is exact for the words a non-ASCII byte kept above.
+            var folded = token.text
+            guard folded.withUTF8({ mayGive($0, 0..<$0.count, prefixes: prefixes) }) else { continue }
             analyzed.removeAll(keepingCapacity: true)
             analyze(token, language: language, expandCompounds: true, into: &analyzed)
             if analyzed.contains(where: { terms.contains($0.term) }), out.last != token.range { out.append(token.range) }
         }
         return out
+    }
+
+    /// The bytes a folded word without apostrophe or hyphen must start with to give `term`:
+    /// all of the term's but the last two, and at least the first. Stemming only rewrites the
+    /// end of a word (Porter2 and the light stemmers replace a suffix by one no longer than it,
+    /// and Porter2's exceptions such as `dying` → `die` keep the first letter), folding keeps
+    /// ASCII letters in place, and a word of digits or symbols is its own term.
+    /// AnalyzerEquivalenceTests checks this over every corpus and vocabulary word in every language.
+    static func requiredPrefix(of term: String) -> [UInt8] {
+        Array(term.utf8.prefix(max(1, term.utf8.count - 2)))
+    }
+
+    /// Whether the word at `word` in `bytes` (UTF-8, folded or not) may give a term with one of
+    /// `prefixes` (`requiredPrefix`). True when the word holds an apostrophe or a hyphen, ASCII
+    /// or a look-alike (elision and compounds change a word's start), and when a non-ASCII
+    /// byte comes before the first difference (only folding can tell); else exact, as an
+    /// ASCII byte folds to its lower case.
+    static func mayGive(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, prefixes: [[UInt8]]) -> Bool {
+        for i in word {
+            switch bytes[i] {
+            case ASCIIText.apostrophe, ASCIIText.backtick, ASCIIText.hyphen:
+                return true
+            case 0xE2, 0xCA: // U+2010, U+2011, U+2018, U+2019; U+02BC
+                return true
+            case 0xC2 where i + 1 < word.upperBound && bytes[i + 1] == 0xB4: // U+00B4
+                return true
+            default:
+                continue
+            }
+        }
+        next: for prefix in prefixes {
+            for (k, wanted) in prefix.enumerated() {
+                guard word.lowerBound + k < word.upperBound else { continue next }
+                let byte = bytes[word.lowerBound + k]
+                if byte >= 0x80 { return true }
+                if ASCIIText.lowercased(byte) != wanted { continue next }
+            }
+            return true
+        }
+        return false
     }
 
     /// Appends the terms of one token to `out` (see `analyze(_:language:expandCompounds:)`).

@@ -43,10 +43,10 @@ public enum Tokenizer {
             ?? tokenizeCharacters(text)
     }
 
-    /// `tokenize`, leaving out the all-ASCII words for which `keep` (given the word's unfolded
-    /// bytes in the text's UTF-8) is false, before their folded text is made; other words are
-    /// all kept. Positions count the tokens kept: for callers that need ranges, not positions.
-    static func tokenize(_ text: String, keepingASCIIWords keep: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool) -> [Token] {
+    /// `tokenize`, leaving out the words for which `keep` (given the text's UTF-8 and the word's
+    /// unfolded bytes there, which may include non-ASCII ones) is false, before their folded
+    /// text is made. Positions count the tokens kept: for callers that need ranges, not positions.
+    static func tokenize(_ text: String, keeping keep: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool) -> [Token] {
         withoutActuallyEscaping(keep) { keep in
             text.utf8.withContiguousStorageIfAvailable { ASCIIWords.tokenize(text, bytes: $0, keep: keep) }
         } ?? tokenizeCharacters(text)
@@ -71,6 +71,19 @@ public enum Tokenizer {
 
     /// The token that starts at `start`, a Character boundary holding a word character.
     static func word(in text: String, from start: String.Index, position: Int) -> Token {
+        token(in: text, start..<wordEnd(in: text, from: start), position: position)
+    }
+
+    /// The token for the word at `range` (as `wordEnd` found it): its text folded.
+    static func token(in text: String, _ range: Range<String.Index>, position: Int) -> Token {
+        var folded = TextFolding.fold(String(text[range]))
+        folded = String(folded.map { isHyphen($0) ? "-" : $0 })
+        return Token(text: folded, position: position, range: range)
+    }
+
+    /// Where the word that starts at `start` (a Character boundary holding a word character)
+    /// ends, by the rules above; nothing is folded.
+    static func wordEnd(in text: String, from start: String.Index) -> String.Index {
         var end = text.index(after: start)
         while end < text.endIndex {
             let c = text[end]
@@ -92,10 +105,7 @@ public enum Tokenizer {
                 break
             }
         }
-        end = extendLanguageSuffix(text, start: start, end: end)
-        var folded = TextFolding.fold(String(text[start..<end]))
-        folded = String(folded.map { isHyphen($0) ? "-" : $0 })
-        return Token(text: folded, position: position, range: start..<end)
+        return extendLanguageSuffix(text, start: start, end: end)
     }
 
     static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
