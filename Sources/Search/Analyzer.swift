@@ -64,6 +64,15 @@ public enum Analyzer {
     /// Words that cannot give one of `terms` (`mayGive`) are skipped before they are folded or
     /// stemmed, so a snippet costs little more than one pass over its bytes.
     public static func ranges(in text: String, language: Language, matching terms: Set<String>) -> [Range<String.Index>] {
+        var answers: [String: Bool] = [:]
+        return ranges(in: text, language: language, matching: terms, answers: &answers)
+    }
+
+    /// `ranges(in:language:matching:)` for several texts in the same `language` and `terms`:
+    /// `answers` keeps whether each folded word analyzed so far gives one of `terms`, as a
+    /// wanted word is often in every text.
+    public static func ranges(in text: String, language: Language, matching terms: Set<String>,
+                              answers: inout [String: Bool]) -> [Range<String.Index>] {
         let prefixes = terms.map(requiredPrefix)
         var out: [Range<String.Index>] = []
         var analyzed: [AnalyzedTerm] = []
@@ -72,9 +81,14 @@ public enum Analyzer {
             // Folded, the test is exact for the words a non-ASCII byte kept above.
             var folded = token.text
             guard folded.withUTF8({ mayGive($0, 0..<$0.count, prefixes: prefixes) }) else { continue }
-            analyzed.removeAll(keepingCapacity: true)
-            analyze(token, language: language, expandCompounds: true, into: &analyzed)
-            if analyzed.contains(where: { terms.contains($0.term) }), out.last != token.range { out.append(token.range) }
+            let matches = answers[token.text] ?? {
+                analyzed.removeAll(keepingCapacity: true)
+                analyze(token, language: language, expandCompounds: true, into: &analyzed)
+                let matches = analyzed.contains { terms.contains($0.term) }
+                answers[token.text] = matches
+                return matches
+            }()
+            if matches, out.last != token.range { out.append(token.range) }
         }
         return out
     }
@@ -90,15 +104,17 @@ public enum Analyzer {
     }
 
     /// Whether the word at `word` in `bytes` (UTF-8, folded or not) may give a term with one of
-    /// `prefixes` (`requiredPrefix`). True when the word holds an apostrophe or a hyphen, ASCII
-    /// or a look-alike (elision and compounds change a word's start), and when a non-ASCII
-    /// byte comes before the first difference (only folding can tell); else exact, as an
-    /// ASCII byte folds to its lower case.
+    /// `prefixes` (`requiredPrefix`). Analysis drops apostrophes and hyphens and may start a term
+    /// after one (elision, compound parts), so the prefix is looked for at the word's start and
+    /// after each of them, skipping them. True as well when a non-ASCII byte comes before the
+    /// first difference, or the word holds an apostrophe or hyphen look-alike: only folding can
+    /// tell. Otherwise exact, as an ASCII byte folds to its lower case.
     static func mayGive(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, prefixes: [[UInt8]]) -> Bool {
+        if mayStart(bytes, at: word.lowerBound, end: word.upperBound, prefixes: prefixes) { return true }
         for i in word {
             switch bytes[i] {
             case ASCIIText.apostrophe, ASCIIText.backtick, ASCIIText.hyphen:
-                return true
+                if mayStart(bytes, at: i + 1, end: word.upperBound, prefixes: prefixes) { return true }
             case 0xE2, 0xCA: // U+2010, U+2011, U+2018, U+2019; U+02BC
                 return true
             case 0xC2 where i + 1 < word.upperBound && bytes[i + 1] == 0xB4: // U+00B4
@@ -107,12 +123,22 @@ public enum Analyzer {
                 continue
             }
         }
+        return false
+    }
+
+    /// `mayGive`'s test from `start`: one of `prefixes` is there (apostrophes and hyphens
+    /// skipped, letters compared in lower case), or a non-ASCII byte comes first.
+    private static func mayStart(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, end: Int, prefixes: [[UInt8]]) -> Bool {
         next: for prefix in prefixes {
-            for (k, wanted) in prefix.enumerated() {
-                guard word.lowerBound + k < word.upperBound else { continue next }
-                let byte = bytes[word.lowerBound + k]
-                if byte >= 0x80 { return true }
-                if ASCIIText.lowercased(byte) != wanted { continue next }
+            var i = start
+            for wanted in prefix {
+                while i < end, bytes[i] == ASCIIText.apostrophe || bytes[i] == ASCIIText.backtick || bytes[i] == ASCIIText.hyphen {
+                    i += 1
+                }
+                guard i < end else { continue next }
+                if bytes[i] >= 0x80 { return true }
+                if ASCIIText.lowercased(bytes[i]) != wanted { continue next }
+                i += 1
             }
             return true
         }
