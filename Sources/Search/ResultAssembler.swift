@@ -67,9 +67,10 @@ public enum ResultAssembler {
     public static func response(for request: SearchRequest, query: ParsedQuery, ranked: [RankedDocument]) -> SearchResponse {
         let start = (request.page - 1) * request.pageSize
         let page = start < ranked.count ? Array(ranked[start..<min(ranked.count, start + request.pageSize)]) : []
+        var answers: [Language: [String: Bool]] = [:]
+        let hits = page.map { hit($0, query: query, answers: &answers[$0.document.analysisLanguage, default: [:]]) }
         return SearchResponse(query: request.query, total: ranked.count, page: request.page, pageSize: request.pageSize,
-                              hits: page.map { hit($0, query: query) }, facets: facets(ranked.map(\.document)),
-                              partial: false, missingTerms: [])
+                              hits: hits, facets: facets(ranked.map(\.document)), partial: false, missingTerms: [])
     }
 
     /// Counts per facet over `documents`.
@@ -88,11 +89,12 @@ public enum ResultAssembler {
         ]
     }
 
-    static func hit(_ ranked: RankedDocument, query: ParsedQuery) -> SearchHit {
+    /// One hit; `answers` is `Analyzer.ranges`'s memory for the document's language.
+    static func hit(_ ranked: RankedDocument, query: ParsedQuery, answers: inout [String: Bool]) -> SearchHit {
         let doc = ranked.document
         let language = doc.analysisLanguage
         let wanted = Set(query.clauses.flatMap { $0 }.flatMap(\.words).compactMap { $0.terms[language] })
-        let (ranges, html) = highlight(doc.snippetSource, language: language, terms: wanted)
+        let (ranges, html) = highlight(doc.snippetSource, language: language, terms: wanted, answers: &answers)
         return SearchHit(id: doc.id, score: ranked.score, title: doc.title, url: doc.url, siteName: doc.siteName,
                          siteURL: doc.siteURL, country: doc.country, language: doc.language, category: doc.category,
                          tags: doc.tags, openEnrolment: doc.openEnrolment, startDate: doc.startDate,
@@ -102,7 +104,14 @@ public enum ResultAssembler {
     /// The words of `text` whose term (in `language`) is in `terms`: their UTF-16 ranges, and
     /// the HTML-escaped text with each wrapped in `<mark>`.
     public static func highlight(_ text: String, language: Language, terms: Set<String>) -> ([HighlightRange], String) {
-        let marked = Analyzer.ranges(in: text, language: language, matching: terms)
+        var answers: [String: Bool] = [:]
+        return highlight(text, language: language, terms: terms, answers: &answers)
+    }
+
+    /// `highlight` with `Analyzer.ranges`'s memory for `language` and `terms`.
+    static func highlight(_ text: String, language: Language, terms: Set<String>,
+                          answers: inout [String: Bool]) -> ([HighlightRange], String) {
+        let marked = Analyzer.ranges(in: text, language: language, matching: terms, answers: &answers)
         var html = ""
         var cursor = text.startIndex
         var ranges: [HighlightRange] = []
