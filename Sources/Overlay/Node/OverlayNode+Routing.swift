@@ -5,10 +5,12 @@ import MeshCore
 extension OverlayNode {
     /// Delivers `payload` to application `app` on `node` (locally without a request when `node`
     /// is this node) and returns its reply bytes. Throws `TransportError` (`.rejected` carries the
-    /// remote `OverlayError` or application error).
-    public func send(to node: NodeURL, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8] {
+    /// remote `OverlayError` or application error). Nonisolated: a remote send goes straight to
+    /// the transport, so a query's messages never wait behind the node's maintenance.
+    public nonisolated func send(to node: NodeURL, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8] {
         if node == url { return try await local(app: app, payload: payload, key: nil) }
-        guard case .payload(let bytes) = try await request(.deliver(DeliverRequest(app: app, payload: payload)), to: node) else {
+        let request = OverlayRequest.deliver(DeliverRequest(app: app, payload: payload))
+        guard case .payload(let bytes) = try await transport.send(request, to: node, timeout: configuration.requestTimeout) else {
             throw .malformedReply("deliver: expected the application's bytes")
         }
         return bytes

@@ -16,7 +16,7 @@ public actor OverlayNode {
     /// The settings this node was made with.
     public nonisolated let configuration: OverlayConfiguration
     let site: String?
-    let transport: any Transport
+    nonisolated let transport: any Transport
     let clock: any Clock
 
     enum Phase { case idle, joining, member, leaving, left }
@@ -99,6 +99,9 @@ public actor OverlayNode {
 
     /// The holders of `key` by this node's table: owner first, `replicas` entries when N >= R.
     public func replicaSet(of key: RingKey) -> [NodeURL] { view.replicaSet(of: key, replicas: configuration.replicas) }
+
+    /// `replicaSet(of:)` of each of `keys`, in order, from the same table.
+    public func replicaSets(of keys: [RingKey]) -> [[NodeURL]] { keys.map(replicaSet) }
 
     /// The next hop from this node toward `key`'s owner (its parent in the tree rooted there);
     /// nil when this node owns `key` or knows no other member.

@@ -166,8 +166,8 @@ public final class OverlayPostingSource: PostingSource {
     /// Returns an entry for every answered term (nil value when the holder had nothing for it).
     private func ask<Answer: Sendable>(terms: [String], message: @escaping @Sendable ([String]) -> SearchMessage,
                                        decode: @escaping @Sendable ([UInt8]) throws -> [String: Answer]) async -> [String: Answer?] {
-        var holders: [String: [NodeURL]] = [:]
-        for term in Set(terms) { holders[term] = await network.replicaSet(of: .term(term)) }
+        let distinct = Array(Set(terms))
+        let holders = Dictionary(uniqueKeysWithValues: zip(distinct, await network.replicaSets(of: distinct.map { .term($0) })))
         var pending = Set(terms)
         var answers: [String: Answer?] = [:]
         let rounds = holders.values.map(\.count).max() ?? 0

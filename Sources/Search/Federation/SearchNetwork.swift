@@ -14,6 +14,9 @@ public protocol SearchNetwork: Sendable {
     var store: any KeyValueStore { get }
     /// The nodes holding `key`, owner first (R entries when the ring has R members or more).
     func replicaSet(of key: RingKey) async -> [NodeURL]
+    /// `replicaSet(of:)` of each of `keys`, in order, read from one view of the table (a query
+    /// asks for all its terms at once rather than entering the overlay once per term).
+    func replicaSets(of keys: [RingKey]) async -> [[NodeURL]]
     /// Sends `payload` to application `app` on node `to`; throws on timeout, unreachable node
     /// or a refusal (`TransportError.rejected` carries the remote `ServiceError`).
     func send(to: NodeURL, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8]
@@ -21,6 +24,14 @@ public protocol SearchNetwork: Sendable {
     func storeLocal(_ items: [StoredItem]) async throws -> [StoredItem]
     /// One ping to `url`: its reply (with the site it serves), nil when it did not answer.
     func probe(_ url: NodeURL) async -> PingReply?
+}
+
+extension SearchNetwork {
+    public func replicaSets(of keys: [RingKey]) async -> [[NodeURL]] {
+        var sets: [[NodeURL]] = []
+        for key in keys { sets.append(await replicaSet(of: key)) }
+        return sets
+    }
 }
 
 /// Named settings of the distributed index, with their defaults.

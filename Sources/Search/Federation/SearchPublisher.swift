@@ -88,10 +88,8 @@ public actor SearchPublisher {
 
         // Group by holder: each term goes to every node of its replica set.
         var termsByHolder: [NodeURL: [Int]] = [:]
-        var holdersOfTerm: [[NodeURL]] = []
-        for (i, item) in outgoing.enumerated() {
-            let holders = await network.replicaSet(of: .term(item.term))
-            holdersOfTerm.append(holders)
+        let holdersOfTerm = await network.replicaSets(of: outgoing.map { .term($0.term) })
+        for (i, holders) in holdersOfTerm.enumerated() {
             for holder in holders { termsByHolder[holder, default: []].append(i) }
         }
         report.holdersTouched = termsByHolder.count

@@ -74,10 +74,8 @@ public actor SuggestionPublisher {
         guard !outgoing.isEmpty else { return report }
 
         var prefixesByHolder: [NodeURL: [PublishedPrefix]] = [:]
-        var holdersOfPrefix: [[NodeURL]] = []
-        for item in outgoing {
-            let holders = await network.replicaSet(of: .prefix(item.prefix.prefix))
-            holdersOfPrefix.append(holders)
+        let holdersOfPrefix = await network.replicaSets(of: outgoing.map { .prefix($0.prefix.prefix) })
+        for (item, holders) in zip(outgoing, holdersOfPrefix) {
             for holder in holders { prefixesByHolder[holder, default: []].append(item.prefix) }
         }
         report.holdersTouched = prefixesByHolder.count
