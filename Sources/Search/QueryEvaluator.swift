@@ -61,7 +61,9 @@ public enum QueryEvaluator {
                             documentFrequencies: [String: Int], statistics: CollectionStatistics,
                             parameters: BM25FParameters = .standard) -> [RankedDocument] {
         var ranked: [RankedDocument] = []
-        for id in ids.sorted() {
+        ranked.reserveCapacity(ids.count)
+        // In set order: the sort below is total (ids are unique), so the order read here never shows.
+        for id in ids {
             guard let doc = fetched.documents[id] else { continue }
             var score = 0.0
             for clause in query.clauses {

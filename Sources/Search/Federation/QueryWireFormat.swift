@@ -185,13 +185,14 @@ struct TermOccurrences: Sendable {
 }
 
 extension BinaryWriter {
-    /// A candidate filter: `1` + ids (sorted), or `2` + bits m, hashes k, word count and the
-    /// words (8 bytes little-endian each).
+    /// A candidate filter: `1` + ids (in no particular order: the holder reads them into a
+    /// set, and sorting a few hundred ids cost the entry more than the rest of the encoding),
+    /// or `2` + bits m, hashes k, word count and the words (8 bytes little-endian each).
     mutating func candidates(_ filter: CandidateFilter) {
         switch filter {
         case .ids(let ids):
             byte(1)
-            strings(ids.sorted())
+            strings(Array(ids))
         case .bloom(let filter):
             byte(2)
             count(filter.bitCount)
