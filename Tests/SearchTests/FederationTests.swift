@@ -149,6 +149,7 @@ import Testing
         // Node 1 serves beta but publishes alpha's courses.
         let report = try await publisher(hub, node: 1, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
         #expect(report.failedHolders.count == report.holdersTouched && report.holdersTouched > 0)
+        #expect(report.failures.values.allSatisfy { $0.contains("origin_mismatch") })
         for node in hub.nodes { #expect(node.store.count == 0) }
         let second = try await publisher(hub, node: 1, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
         #expect(second.requests > 0, "refused items are not remembered as published")
@@ -222,6 +223,7 @@ import Testing
         hub.setDown(down)
         let first = try await publisher.publish(postings(alphaDocs, site: Self.alpha))
         #expect(first.failedHolders == [down])
+        #expect(first.failures[down]?.contains("unreachable") == true, "the report says why the holder failed")
         hub.setDown(down, false)
         let second = try await publisher.publish(postings(alphaDocs, site: Self.alpha))
         #expect(second.requests > 0 && second.termsChanged == 0)

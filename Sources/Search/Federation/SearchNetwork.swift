@@ -65,3 +65,60 @@ extension SearchError {
 
 /// The item name under which one site's postings for a term are kept: `"site:" + site URL`.
 public func postingItemName(site: String) -> String { "site:" + site }
+
+/// What sending one holder its publish payloads gave.
+struct HolderDelivery: Sendable {
+    var holder: NodeURL
+    /// Requests sent (the payloads up to and including the first that failed).
+    var requests = 0
+    /// Payload bytes sent.
+    var bytes = 0
+    /// Why the holder did not acknowledge; nil when every payload was acknowledged.
+    var failure: TransportError?
+
+    /// Sends each holder its payloads, holders in parallel and a holder's payloads in order,
+    /// stopping at a holder's first failure. One outcome per holder, in no particular order.
+    static func send(_ payloads: [(holder: NodeURL, payloads: [[UInt8]])], over network: any SearchNetwork) async -> [HolderDelivery] {
+        await withTaskGroup(of: HolderDelivery.self) { group in
+            for (holder, parts) in payloads {
+                group.addTask { await send(parts, to: holder, over: network) }
+            }
+            var out: [HolderDelivery] = []
+            for await delivery in group { out.append(delivery) }
+            return out
+        }
+    }
+
+    // The failure is kept as a value rather than tested in a `catch` that ignores it: Swift
+    // 6.3.1's optimizer miscompiled that shape (a typed-throws call through `any SearchNetwork`
+    // in a task, flagging a struct field in the `catch` and breaking out of the loop) into
+    // reporting every send as failed in release builds.
+    private static func send(_ payloads: [[UInt8]], to holder: NodeURL, over network: any SearchNetwork) async -> HolderDelivery {
+        var delivery = HolderDelivery(holder: holder)
+        for payload in payloads {
+            delivery.requests += 1
+            delivery.bytes += payload.count
+            let result: Result<[UInt8], TransportError>
+            do { result = .success(try await network.send(to: holder, app: FederationSettings.applicationName, payload: payload)) } catch {
+                result = .failure(error)
+            }
+            if case .failure(let error) = result {
+                delivery.failure = error
+                break
+            }
+        }
+        return delivery
+    }
+}
+
+extension PublishReport {
+    /// Adds the deliveries' requests, bytes and failed holders (with their reasons).
+    mutating func record(_ deliveries: [HolderDelivery]) {
+        for delivery in deliveries {
+            requests += delivery.requests
+            bytesSent += delivery.bytes
+            if let failure = delivery.failure { failures[delivery.holder] = String(describing: failure) }
+        }
+        failedHolders = failures.keys.sorted { $0.string < $1.string }
+    }
+}

@@ -15,6 +15,8 @@ public struct PublishReport: Hashable, Sendable {
     public var bytesSent = 0
     /// Holders that did not acknowledge; their items are sent again on the next publish.
     public var failedHolders: [NodeURL] = []
+    /// Why each failed holder did not acknowledge (timeout, unreachable, its refusal).
+    public var failures: [NodeURL: String] = [:]
 }
 
 /// Publishes one site's postings to their term holders: the site's postings for one term form
@@ -97,52 +99,16 @@ public actor SearchPublisher {
             (holder, Self.requests(for: indices.map { outgoing[$0] }, from: network.url.string, site: site.url,
                                    maxBytes: settings.maxPublishBytes))
         }
-        let outcomes = await Self.send(requests, over: network)
-        var acked: [NodeURL: Bool] = [:]
-        for outcome in outcomes {
-            acked[outcome.holder] = outcome.acknowledged
-            report.requests += outcome.requests
-            report.bytesSent += outcome.bytes
-        }
-        report.failedHolders = acked.filter { !$0.value }.map(\.key).sorted { $0.string < $1.string }
+        let deliveries = await HolderDelivery.send(requests, over: network)
+        report.record(deliveries)
+        let acknowledged = Set(deliveries.filter { $0.failure == nil }.map(\.holder))
         for (i, item) in outgoing.enumerated() {
             var entry = item.entry
-            entry.complete = !holdersOfTerm[i].isEmpty && holdersOfTerm[i].allSatisfy { acked[$0] == true }
+            entry.complete = !holdersOfTerm[i].isEmpty && holdersOfTerm[i].allSatisfy(acknowledged.contains)
             ledgerEntries[item.term] = entry
         }
         try await sequence.save(ledgerEntries)
         return report
-    }
-
-    private struct Outcome: Sendable {
-        var holder: NodeURL
-        var acknowledged: Bool
-        var requests: Int
-        var bytes: Int
-    }
-
-    /// Sends each holder its payloads (holders in parallel, a holder's parts in order, stopping
-    /// at its first failure).
-    private static func send(_ requests: [(NodeURL, [[UInt8]])], over network: any SearchNetwork) async -> [Outcome] {
-        await withTaskGroup(of: Outcome.self) { group in
-            for (holder, payloads) in requests {
-                group.addTask {
-                    var outcome = Outcome(holder: holder, acknowledged: true, requests: 0, bytes: 0)
-                    for payload in payloads {
-                        outcome.requests += 1
-                        outcome.bytes += payload.count
-                        do { _ = try await network.send(to: holder, app: FederationSettings.applicationName, payload: payload) } catch {
-                            outcome.acknowledged = false
-                            break
-                        }
-                    }
-                    return outcome
-                }
-            }
-            var out: [Outcome] = []
-            for await outcome in group { out.append(outcome) }
-            return out
-        }
     }
 
     /// The publish payloads for one holder: one, unless it would pass `maxBytes`, then the terms

@@ -80,37 +80,17 @@ public actor SuggestionPublisher {
         }
         report.holdersTouched = prefixesByHolder.count
         let from = network.url.string
-        let network = network
         let siteURL = site.url
         let maxBytes = settings.maxPublishBytes
-        let outcomes = await withTaskGroup(of: (NodeURL, Bool, Int, Int).self) { group in
-            for (holder, prefixes) in prefixesByHolder {
-                group.addTask {
-                    var requests = 0, bytes = 0
-                    for payload in Self.payloads(prefixes.sorted { $0.prefix < $1.prefix }, from: from, site: siteURL, maxBytes: maxBytes) {
-                        requests += 1
-                        bytes += payload.count
-                        do { _ = try await network.send(to: holder, app: FederationSettings.applicationName, payload: payload) } catch {
-                            return (holder, false, requests, bytes)
-                        }
-                    }
-                    return (holder, true, requests, bytes)
-                }
-            }
-            var out: [(NodeURL, Bool, Int, Int)] = []
-            for await outcome in group { out.append(outcome) }
-            return out
+        let requests = prefixesByHolder.map { holder, prefixes in
+            (holder, Self.payloads(prefixes.sorted { $0.prefix < $1.prefix }, from: from, site: siteURL, maxBytes: maxBytes))
         }
-        var acked: [NodeURL: Bool] = [:]
-        for (holder, ok, requests, bytes) in outcomes {
-            acked[holder] = ok
-            report.requests += requests
-            report.bytesSent += bytes
-        }
-        report.failedHolders = acked.filter { !$0.value }.map(\.key).sorted { $0.string < $1.string }
+        let deliveries = await HolderDelivery.send(requests, over: network)
+        report.record(deliveries)
+        let acknowledged = Set(deliveries.filter { $0.failure == nil }.map(\.holder))
         for (i, item) in outgoing.enumerated() {
             var entry = item.entry
-            entry.complete = !holdersOfPrefix[i].isEmpty && holdersOfPrefix[i].allSatisfy { acked[$0] == true }
+            entry.complete = !holdersOfPrefix[i].isEmpty && holdersOfPrefix[i].allSatisfy(acknowledged.contains)
             ledgerEntries[item.prefix.prefix] = entry
         }
         try await sequence.save(ledgerEntries)
