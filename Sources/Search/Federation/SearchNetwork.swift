@@ -119,6 +119,5 @@ extension PublishReport {
             bytesSent += delivery.bytes
             if let failure = delivery.failure { failures[delivery.holder] = String(describing: failure) }
         }
-        failedHolders = failures.keys.sorted { $0.string < $1.string }
     }
 }

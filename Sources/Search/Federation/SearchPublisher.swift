@@ -13,10 +13,10 @@ public struct PublishReport: Hashable, Sendable {
     public var requests = 0
     /// Payload bytes sent.
     public var bytesSent = 0
-    /// Holders that did not acknowledge; their items are sent again on the next publish.
-    public var failedHolders: [NodeURL] = []
-    /// Why each failed holder did not acknowledge (timeout, unreachable, its refusal).
+    /// Why each holder that did not acknowledge failed (timeout, unreachable, its refusal).
     public var failures: [NodeURL: String] = [:]
+    /// Holders that did not acknowledge, sorted; their items are sent again on the next publish.
+    public var failedHolders: [NodeURL] { failures.keys.sorted { $0.string < $1.string } }
 }
 
 /// Publishes one site's postings to their term holders: the site's postings for one term form
