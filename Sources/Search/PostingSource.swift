@@ -11,9 +11,10 @@ public protocol PostingSource: Sendable {
     /// Document frequencies of several terms at once (a distributed source asks their owners
     /// in parallel). The default asks `documentFrequency(term:)` term by term.
     func documentFrequencies(terms: [String]) async throws -> [String: Int]
-    /// Document frequencies good enough to order a query's clauses: they may be a little stale.
-    /// The default is `documentFrequencies(terms:)`.
-    func planningFrequencies(terms: [String]) async throws -> [String: Int]
+    /// Document frequencies good enough to order `query`'s clauses (every term of
+    /// `query.allTerms` has one): they may be stale or estimated, since only the order of
+    /// fetching depends on them. The default is `documentFrequencies(terms:)`.
+    func planningFrequencies(for query: ParsedQuery) async throws -> [String: Int]
     /// The postings of several terms at once, each restricted like `postings(term:candidates:)`.
     /// The default asks term by term.
     func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]]
@@ -29,8 +30,8 @@ extension PostingSource {
         return out
     }
 
-    public func planningFrequencies(terms: [String]) async throws -> [String: Int] {
-        try await documentFrequencies(terms: terms)
+    public func planningFrequencies(for query: ParsedQuery) async throws -> [String: Int] {
+        try await documentFrequencies(terms: query.allTerms.sorted())
     }
 
     public func postings(terms: [String], candidates: CandidateFilter?) async throws -> [String: [Posting]] {
@@ -97,6 +98,10 @@ public actor LocalIndex: PostingSource {
     public var postingCount: Int { lists.values.reduce(0) { $0 + $1.count } }
 
     public func documentFrequency(term: String) -> Int { lists[term]?.count ?? 0 }
+
+    public func documentFrequencies(terms: [String]) -> [String: Int] {
+        Dictionary(terms.map { ($0, lists[$0]?.count ?? 0) }, uniquingKeysWith: { a, _ in a })
+    }
 
     public func postings(term: String, candidates: CandidateFilter?) -> [Posting] {
         guard let list = lists[term] else { return [] }

@@ -32,6 +32,15 @@ public struct QueryPlan: Hashable, Sendable {
         return QueryPlan(clauseOrder: order, estimatedSizes: sizes)
     }
 
+    /// True when the rarest clause's estimate is at least 1 and every other clause's is at
+    /// least `margin` times it: an order worth trusting without asking the holders, when the
+    /// frequencies are estimates (a sample of the collection, such as one site's own courses).
+    /// A clause estimated at 0 may be absent from the sample only, so it never decides.
+    public func isDecisive(margin: Int = 2) -> Bool {
+        guard let rarest = clauseOrder.first.map({ estimatedSizes[$0] }), rarest >= 1 else { return false }
+        return clauseOrder.dropFirst().allSatisfy { estimatedSizes[$0] >= margin * rarest }
+    }
+
     /// Ids up to `bloomThreshold` (default 256) are shipped as they are; more as a Bloom filter
     /// at `falsePositiveRate` (default 1%), which costs about 1.2 bytes per id instead of ~20.
     public static func candidateFilter(for ids: Set<String>, bloomThreshold: Int = 256,

@@ -43,10 +43,12 @@ public struct SearchEngine: Sendable {
     }
 
     /// The full ranked list for `query`, best first. The clauses are ordered by the source's
-    /// planning frequencies; ranking uses its exact ones, asked once the lists are fetched.
+    /// planning frequencies (not asked for a query of one clause: there is nothing to order);
+    /// ranking uses its exact ones, asked once the lists are fetched.
     public func evaluate(_ query: ParsedQuery) async throws -> [RankedDocument] {
         let terms = query.allTerms.sorted()
-        let plan = QueryPlan.make(query: query, documentFrequencies: try await source.planningFrequencies(terms: terms))
+        let planning = query.clauses.count > 1 ? try await source.planningFrequencies(for: query) : [:]
+        let plan = QueryPlan.make(query: query, documentFrequencies: planning)
         var fetched = FetchedPostings()
         var candidates: Set<String>?
         for index in plan.clauseOrder {

@@ -5,7 +5,7 @@ import Synchronization
 
 /// An in-memory ring of search nodes for tests: replica sets by successor order of node ids,
 /// app messages delivered straight to each node's `SearchOwner`, nodes that can be taken down,
-/// and a log of every request (from, to).
+/// and a log of every request (from, to, and the message's kind).
 final class FederationHub: Sendable {
     struct Member: Sendable {
         var node: TestSearchNode
@@ -16,6 +16,7 @@ final class FederationHub: Sendable {
         var down = Set<NodeURL>()
         var pingSite: [NodeURL: String] = [:]
         var requests: [(from: NodeURL, to: NodeURL)] = []
+        var kinds: [String] = []
     }
     private let state = Mutex(State())
     let replicas: Int
@@ -39,6 +40,8 @@ final class FederationHub: Sendable {
         state.withLock { s in if down { s.down.insert(url) } else { s.down.remove(url) } }
     }
     var requestLog: [(from: NodeURL, to: NodeURL)] { state.withLock { $0.requests } }
+    /// The kind of every message delivered, in order (`lookup`, `postings`, `occurrences`, …).
+    var kindLog: [String] { state.withLock { $0.kinds } }
     var nodes: [TestSearchNode] { state.withLock { $0.members.values.map(\.node).sorted { $0.url < $1.url } } }
 
     func replicaSet(of key: RingKey) -> [NodeURL] {
@@ -49,8 +52,10 @@ final class FederationHub: Sendable {
     }
 
     func deliver(from: NodeURL, to: NodeURL, payload: [UInt8]) async throws(TransportError) -> [UInt8] {
+        let kind = (try? SearchMessage.decode(payload)).map { String(describing: $0).prefix { $0 != "(" } } ?? "?"
         let member: Member? = state.withLock { s in
             s.requests.append((from, to))
+            s.kinds.append(String(kind))
             return s.down.contains(to) ? nil : s.members[to]
         }
         guard let member else { throw .unreachable(to.string) }

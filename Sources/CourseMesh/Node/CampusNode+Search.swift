@@ -58,10 +58,13 @@ extension CampusNode {
 
     /// Where a query gets its postings: the term holders when in an overlay (a fresh source per
     /// query, so its unanswered terms and traffic are the query's; the node's frequency cache
-    /// is shared), else this node's own index.
+    /// is shared, and its own courses' frequencies are the planning estimates), else this
+    /// node's own index.
     func searchSource() -> any PostingSource {
         guard let federation else { return index }
-        return OverlayPostingSource(network: federation.network, cache: frequencies) { [weak self] in
+        let index = index
+        return OverlayPostingSource(network: federation.network, cache: frequencies,
+                                    estimates: { (try? await index.documentFrequencies(terms: $0)) ?? [:] }) { [weak self] in
             guard let self else { return CollectionStatistics(documentCount: 0, averageFieldLengths: []) }
             return await self.collectionStatistics()
         }

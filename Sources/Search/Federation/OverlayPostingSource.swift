@@ -34,14 +34,18 @@ public struct QueryTraffic: Hashable, Sendable {
 /// not a candidate (a Bloom filter's false positive) and is dropped.
 ///
 /// Every reply that carries a list or occurrences also carries the term's document frequency,
-/// and those exact frequencies are what `documentFrequencies` answers for ranking. With a
-/// `FrequencyCache`, a query whose terms all have recent frequencies there plans from them and
-/// skips the `lookup` round: the rarest clause is fetched whole at once.
+/// and those exact frequencies are what `documentFrequencies` answers for ranking. Planning
+/// skips the `lookup` round (the rarest clause is fetched whole at once) when a query's terms
+/// all have recent frequencies in the `FrequencyCache`, or else when the `estimates` (the
+/// node's own courses, a sample of the collection) order its clauses decisively
+/// (`QueryPlan.isDecisive`). Either can only be wrong about which list is fetched first, never
+/// about the answer.
 public final class OverlayPostingSource: PostingSource {
     private let network: any SearchNetwork
     private let statisticsProvider: @Sendable () async throws -> CollectionStatistics
     private let inlineLimit: Int
     private let cache: FrequencyCache?
+    private let estimates: Estimates?
     private struct State {
         /// Document frequencies learned from holders during this query.
         var frequencies: [String: Int] = [:]
@@ -54,14 +58,20 @@ public final class OverlayPostingSource: PostingSource {
     }
     private let state = Mutex(State())
 
+    /// Document frequencies in a sample of the collection, by term (0 when absent from it).
+    public typealias Estimates = @Sendable ([String]) async -> [String: Int]
+
     /// `inlineLimit`: lists of at most this many postings come back with their frequency
     /// (default 32; 0 turns inlining off, so every list is fetched on its own). `cache`: the
     /// node's recent frequencies, read for planning and fed with what this query learns.
+    /// `estimates`: frequencies in the node's own courses, to plan from when decisive.
     public init(network: any SearchNetwork, inlineLimit: Int = 32, cache: FrequencyCache? = nil,
+                estimates: Estimates? = nil,
                 statistics: @escaping @Sendable () async throws -> CollectionStatistics) {
         self.network = network
         self.inlineLimit = inlineLimit
         self.cache = cache
+        self.estimates = estimates
         self.statisticsProvider = statistics
     }
 
@@ -80,9 +90,13 @@ public final class OverlayPostingSource: PostingSource {
         try await postings(terms: [term], candidates: candidates)[term] ?? []
     }
 
-    /// The cached frequencies when every term has a recent one, else the exact ones (a `lookup`).
-    public func planningFrequencies(terms: [String]) async throws -> [String: Int] {
+    /// The cached frequencies when every term has a recent one, else the estimates when they
+    /// order the clauses decisively, else the exact ones (a `lookup`).
+    public func planningFrequencies(for query: ParsedQuery) async throws -> [String: Int] {
+        let terms = query.allTerms.sorted()
         if let cached = cache?.frequencies(of: terms) { return cached }
+        if let estimated = await estimates?(terms),
+           QueryPlan.make(query: query, documentFrequencies: estimated).isDecisive() { return estimated }
         return try await documentFrequencies(terms: terms)
     }
 
