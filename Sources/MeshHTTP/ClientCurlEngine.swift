@@ -9,7 +9,7 @@ import Synchronization
 /// its keep-alive connections, and `CURLMOPT_MAX_HOST_CONNECTIONS` queues requests beyond the
 /// per-peer limit inside libcurl. All libcurl calls except `curl_multi_wakeup` happen on the
 /// engine's own thread, so no blocking call ever runs on Swift's shared pool. Callers talk to the
-/// thread through `inbox` and a wakeup; the thread resumes each request's continuation.
+/// thread through `inbox` and a wakeup; the thread completes each request (`CurlTransfer.complete`).
 final class CurlEngine: Sendable {
     private struct Inbox {
         var submitted: [CurlTransfer] = []
@@ -41,15 +41,18 @@ final class CurlEngine: Sendable {
     /// thread-safe to initialise it concurrently).
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    /// Hands a transfer to the thread, or fails it at once if the engine has stopped.
-    func submit(_ transfer: CurlTransfer) {
+    /// Hands transfers to the thread with one wakeup, or fails them at once if the engine has
+    /// stopped.
+    func submit(_ transfers: [CurlTransfer]) {
         let accepted = inbox.withLock { inbox in
             guard !inbox.stopping else { return false }
-            inbox.submitted.append(transfer)
+            inbox.submitted += transfers
             curl_multi_wakeup(multi)
             return true
         }
-        if !accepted { transfer.continuation?.resume(throwing: HTTPClientError.cancelled(url: transfer.request.url)) }
+        if !accepted {
+            for transfer in transfers { transfer.complete(.failure(.cancelled(url: transfer.request.url))) }
+        }
     }
 
     /// Asks the thread to abandon a transfer; harmless if it already finished.
@@ -146,8 +149,7 @@ private final class CurlEngineLoop: @unchecked Sendable {
     }
 
     func fail(_ transfer: CurlTransfer, _ error: HTTPClientError) {
-        transfer.continuation?.resume(throwing: error)
-        transfer.continuation = nil
+        transfer.complete(.failure(error))
     }
 
     private func finish(_ easy: UnsafeMutableRawPointer, _ result: Result<HTTPClientResponse, HTTPClientError>) {
@@ -155,8 +157,7 @@ private final class CurlEngineLoop: @unchecked Sendable {
         curl_multi_remove_handle(multi, easy)
         curl_easy_reset(easy)
         idleHandles.append(easy)
-        transfer.continuation?.resume(with: result.mapError { $0 as any Error })
-        transfer.continuation = nil
+        transfer.complete(result)
     }
 
     func shutdown() {

@@ -17,12 +17,13 @@ struct ClientRequest: Sendable {
 /// One request on its way through the client's curl thread.
 ///
 /// Created by the calling task; from `submit` on, every field except `cancelRequested` is only
-/// touched by the curl thread, which also resumes `continuation` exactly once.
+/// touched by the curl thread, which also calls `completion` exactly once.
 final class CurlTransfer: @unchecked Sendable {
     let request: ClientRequest
     /// Set by the caller's cancellation handler from any thread; the curl thread checks it.
     let cancelRequested = Atomic<Bool>(false)
-    var continuation: CheckedContinuation<HTTPClientResponse, any Error>?
+    /// Receives the outcome (a continuation's resume, or a batch's collector).
+    var completion: (@Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void)?
     /// Monotonic deadline (ns) covering the wait for a free connection too, which libcurl's
     /// own timeout does not (a transfer queued for a connection has no timer in libcurl).
     let deadline: UInt64
@@ -37,6 +38,12 @@ final class CurlTransfer: @unchecked Sendable {
         self.request = request
         deadline = now + request.timeout.nanoseconds
         errorBuffer[0] = 0
+    }
+
+    /// Calls `completion` with `result` once; later calls do nothing.
+    func complete(_ result: Result<HTTPClientResponse, HTTPClientError>) {
+        completion?(result)
+        completion = nil
     }
 
     deinit {

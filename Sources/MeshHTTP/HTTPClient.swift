@@ -1,4 +1,5 @@
 import MeshCore
+import Synchronization
 
 /// An HTTP/1.1 client for talking to peers: overlay messages, posting batches, queries.
 ///
@@ -50,8 +51,8 @@ public final class HTTPClient: Sendable {
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    transfer.continuation = continuation
-                    engine.submit(transfer)
+                    transfer.completion = { continuation.resume(with: $0.mapError { $0 as any Error }) }
+                    engine.submit([transfer])
                 }
             } onCancel: {
                 engine.cancel(transfer)
@@ -61,6 +62,44 @@ public final class HTTPClient: Sendable {
         } catch {
             throw .transport(peer: peerAddress(of: url).description, reason: "\(error)")
         }
+    }
+
+    /// Sends several requests at once and returns each one's outcome, in order, when the last
+    /// has finished: what `send` would have returned or thrown for it. The requests run in
+    /// parallel like concurrent `send` calls (same connections, limits and deadlines), but are
+    /// handed to the network thread together and the caller resumes once, so a round of
+    /// requests to several peers costs one thread handoff each way instead of one per request.
+    /// Cancelling the calling task cancels every request not yet finished.
+    public func sendAll(_ requests: [HTTPClientRequest]) async -> [Result<HTTPClientResponse, HTTPClientError>] {
+        var results = [Result<HTTPClientResponse, HTTPClientError>?](repeating: nil, count: requests.count)
+        var transfers: [(index: Int, transfer: CurlTransfer)] = []
+        let now = monotonicNanoseconds()
+        for (index, request) in requests.enumerated() {
+            do throws(HTTPClientError) {
+                let validated = try validated(method: request.method, url: request.url, headers: request.headers,
+                                              body: request.body, timeout: request.timeout)
+                try Task.checkCancellation(url: request.url)
+                transfers.append((index, CurlTransfer(validated, now: now)))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        if !transfers.isEmpty {
+            let engine = self.engine, transfers = transfers
+            let collected = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<[(Int, Result<HTTPClientResponse, HTTPClientError>)], Never>) in
+                    let collector = BatchCollector(count: transfers.count, continuation: continuation)
+                    for (index, transfer) in transfers {
+                        transfer.completion = { collector.add(index, $0) }
+                    }
+                    engine.submit(transfers.map(\.transfer))
+                }
+            } onCancel: {
+                for (_, transfer) in transfers { engine.cancel(transfer) }
+            }
+            for (index, result) in collected { results[index] = result }
+        }
+        return results.map { $0! }
     }
 
     /// GETs `url` and returns the reply if its status is 2xx. Throws `HTTPClientError`.
@@ -119,6 +158,51 @@ public final class HTTPClient: Sendable {
         return ClientRequest(method: method, url: url, headers: headers, body: body, timeout: timeout,
                              connectTimeout: settings.connectTimeout, maxResponseBytes: settings.maxResponseBytes,
                              userAgent: settings.userAgent)
+    }
+}
+
+/// One request of `HTTPClient.sendAll`: the arguments `send` takes.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The whole request's deadline; the client's default when nil.
+    public var timeout: Duration?
+
+    public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [],
+                body: [UInt8] = [], timeout: Duration? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// Gathers a batch's outcomes as the network thread finishes them, and resumes the caller once
+/// with all of them. Thread-safe.
+private final class BatchCollector: Sendable {
+    private struct State {
+        var remaining: Int
+        var results: [(Int, Result<HTTPClientResponse, HTTPClientError>)] = []
+        var continuation: CheckedContinuation<[(Int, Result<HTTPClientResponse, HTTPClientError>)], Never>?
+    }
+    private let state: Mutex<State>
+
+    init(count: Int, continuation: CheckedContinuation<[(Int, Result<HTTPClientResponse, HTTPClientError>)], Never>) {
+        state = Mutex(State(remaining: count, continuation: continuation))
+    }
+
+    func add(_ index: Int, _ result: Result<HTTPClientResponse, HTTPClientError>) {
+        let finished: (CheckedContinuation<[(Int, Result<HTTPClientResponse, HTTPClientError>)], Never>, [(Int, Result<HTTPClientResponse, HTTPClientError>)])? = state.withLock { state in
+            state.results.append((index, result))
+            state.remaining -= 1
+            guard state.remaining == 0, let continuation = state.continuation else { return nil }
+            state.continuation = nil
+            return (continuation, state.results)
+        }
+        if let (continuation, results) = finished { continuation.resume(returning: results) }
     }
 }
 

@@ -200,4 +200,24 @@ public enum TransportError: Error, Sendable, Equatable {
 /// are thread-safe and must give up after `timeout`.
 public protocol Transport: Sendable {
     func send(_ request: OverlayRequest, to node: NodeURL, timeout: Duration) async throws(TransportError) -> OverlayReply
+    /// Sends every request at once and returns each outcome, in order, once all have finished:
+    /// what `send` would have returned or thrown for it. The default sends them concurrently
+    /// with `send`; the HTTP implementation hands them to its network thread together.
+    func sendAll(_ requests: [(request: OverlayRequest, node: NodeURL)], timeout: Duration) async -> [Result<OverlayReply, TransportError>]
+}
+
+extension Transport {
+    public func sendAll(_ requests: [(request: OverlayRequest, node: NodeURL)], timeout: Duration) async -> [Result<OverlayReply, TransportError>] {
+        await withTaskGroup(of: (Int, Result<OverlayReply, TransportError>).self) { group in
+            for (index, item) in requests.enumerated() {
+                group.addTask {
+                    do throws(TransportError) { return (index, .success(try await send(item.request, to: item.node, timeout: timeout))) }
+                    catch { return (index, .failure(error)) }
+                }
+            }
+            var results = [Result<OverlayReply, TransportError>](repeating: .failure(.unreachable("not sent")), count: requests.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
 }

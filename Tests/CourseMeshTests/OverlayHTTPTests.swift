@@ -72,6 +72,25 @@ struct OverlayHTTPTests {
         }
     }
 
+    @Test func sendAllGivesEachRequestWhatSendWouldHave() async throws {
+        try await Self.withServer { url, stub, transport in
+            let closed = try NodeURL("http://127.0.0.1:\(try freePort())")
+            let results = await transport.sendAll([
+                (.deliver(DeliverRequest(app: "echo", payload: [1, 2])), url),
+                (.ping(PingRequest(from: nil)), closed),
+                (.deliver(DeliverRequest(app: "nope", payload: [1])), url),
+                (.ping(PingRequest(from: nil)), url),
+            ], timeout: .seconds(5))
+            #expect(results.count == 4)
+            #expect(try results[0].get() == .payload([2, 1]))
+            guard case .failure(.unreachable) = results[1] else { Issue.record("expected unreachable, got \(results[1])"); return }
+            guard case .failure(.rejected(404, "unknown_application", _)) = results[2] else { Issue.record("expected a refusal, got \(results[2])"); return }
+            guard case .pong(let pong) = try results[3].get() else { Issue.record("expected a pong, got \(results[3])"); return }
+            #expect(pong.id == url.id)
+            #expect(stub.count == 3)
+        }
+    }
+
     @Test func errorRepliesBecomeRejectedWithTheNodesStatusAndCode() async throws {
         try await Self.withServer { url, _, transport in
             await #expect(throws: TransportError.self) {

@@ -151,6 +151,45 @@ struct Greeting: Codable, Equatable { var greeting: String }
         #expect(server.snapshot.accepted <= 3)
     }
 
+    @Test func sendAllReturnsEachOutcomeInOrderAndRunsThemInParallel() async throws {
+        let server = try RawTestServer { head in
+            (.milliseconds(300), RawTestServer.reply(head.hasPrefix("GET /missing") ? 404 : 200, String(head.split(whereSeparator: \.isNewline)[0])))
+        }
+        defer { server.stop() }
+        let closed = try closedPort()
+        let client = HTTPClient()
+        let start = ContinuousClock.now
+        let results = await client.sendAll([
+            HTTPClientRequest(url: server.url("/a")),
+            HTTPClientRequest(url: "http://127.0.0.1:\(closed)/"),
+            HTTPClientRequest(method: "POST", url: server.url("/b"), body: Array("x".utf8)),
+            HTTPClientRequest(url: "not a url"),
+            HTTPClientRequest(url: server.url("/missing")),
+        ])
+        // Three 300 ms replies in well under 900 ms: sent in parallel, not one after another.
+        #expect(ContinuousClock.now - start < .milliseconds(800))
+        #expect(results.count == 5)
+        #expect((try? results[0].get())?.bodyText == "GET /a HTTP/1.1")
+        #expect(results[1] == .failure(.connectionRefused(peer: "127.0.0.1:\(closed)")))
+        #expect((try? results[2].get())?.bodyText == "POST /b HTTP/1.1")
+        #expect(results[3] == .failure(.invalidURL("not a url")))
+        guard case .failure(.badStatus(_, 404, _, _)) = results[4] else { Issue.record("expected a 404, got \(results[4])"); return }
+        #expect(await client.sendAll([]).isEmpty)
+    }
+
+    @Test func cancellingASendAllAbandonsEveryRequest() async throws {
+        let server = try RawTestServer { _ in (.seconds(3), RawTestServer.reply(200, "late")) }
+        defer { server.stop() }
+        let client = HTTPClient()
+        let start = ContinuousClock.now
+        let task = Task { await client.sendAll([HTTPClientRequest(url: server.url("/1")), HTTPClientRequest(url: server.url("/2"))]) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let results = await task.value
+        #expect(results == [.failure(.cancelled(url: server.url("/1"))), .failure(.cancelled(url: server.url("/2")))])
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
     @Test func cancellingTheTaskAbandonsTheRequest() async throws {
         let server = try RawTestServer { _ in (.seconds(3), RawTestServer.reply(200, "late")) }
         defer { server.stop() }

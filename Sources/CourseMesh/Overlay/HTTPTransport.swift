@@ -22,25 +22,50 @@ public struct HTTPTransport: Transport {
     public init(client: HTTPClient) { self.client = client }
 
     public func send(_ request: OverlayRequest, to node: NodeURL, timeout: Duration) async throws(TransportError) -> OverlayReply {
-        let (method, path) = request.endpoint
-        let body: [UInt8]
-        do { body = try request.encodeBody() } catch {
-            throw .malformedReply("the request could not be encoded: \(error)")
-        }
-        let contentType: String
-        if case .deliver = request { contentType = "application/octet-stream" } else { contentType = "application/json" }
+        let http = try Self.httpRequest(request, to: node, timeout: timeout).get()
         let response: HTTPClientResponse
         do {
-            response = try await client.send(method: method, url: node.endpoint(path),
-                                             headers: [("Content-Type", contentType), ("Accept", "application/json")],
-                                             body: body, timeout: timeout)
+            response = try await client.send(method: http.method, url: http.url, headers: http.headers, body: http.body, timeout: timeout)
         } catch {
             throw Self.transportError(error)
         }
+        return try Self.reply(to: request, from: node, response).get()
+    }
+
+    /// All requests handed to the client together (`HTTPClient.sendAll`): one handoff to its
+    /// network thread for the whole round.
+    public func sendAll(_ requests: [(request: OverlayRequest, node: NodeURL)], timeout: Duration) async -> [Result<OverlayReply, TransportError>] {
+        let prepared = requests.map { Self.httpRequest($0.request, to: $0.node, timeout: timeout) }
+        let sendable = prepared.indices.compactMap { index in (try? prepared[index].get()).map { (index, $0) } }
+        let responses = await client.sendAll(sendable.map(\.1))
+        var results = prepared.map { $0.map { _ in OverlayReply.payload([]) } }
+        for ((index, _), response) in zip(sendable, responses) {
+            let (request, node) = requests[index]
+            results[index] = response.mapError(Self.transportError).flatMap { Self.reply(to: request, from: node, $0) }
+        }
+        return results
+    }
+
+    /// The HTTP request that carries `request` to `node`, or why it could not be encoded.
+    private static func httpRequest(_ request: OverlayRequest, to node: NodeURL, timeout: Duration) -> Result<HTTPClientRequest, TransportError> {
+        let (method, path) = request.endpoint
+        let body: [UInt8]
+        do { body = try request.encodeBody() } catch {
+            return .failure(.malformedReply("the request could not be encoded: \(error)"))
+        }
+        let contentType: String
+        if case .deliver = request { contentType = "application/octet-stream" } else { contentType = "application/json" }
+        return .success(HTTPClientRequest(method: method, url: node.endpoint(path),
+                                          headers: [("Content-Type", contentType), ("Accept", "application/json")],
+                                          body: body, timeout: timeout))
+    }
+
+    /// The decoded reply of a 2xx `response` to `request`.
+    private static func reply(to request: OverlayRequest, from node: NodeURL, _ response: HTTPClientResponse) -> Result<OverlayReply, TransportError> {
         do {
-            return try OverlayReply.decode(replyTo: request, body: response.body)
+            return .success(try OverlayReply.decode(replyTo: request, body: response.body))
         } catch {
-            throw .malformedReply("\(node) answered \(path) with a reply that does not decode: \(error.message)")
+            return .failure(.malformedReply("\(node) answered \(request.endpoint.path) with a reply that does not decode: \(error.message)"))
         }
     }
 

@@ -16,6 +16,35 @@ extension OverlayNode {
         return bytes
     }
 
+    /// `send(to:app:payload:)` for several messages at once, in parallel: each outcome, in
+    /// order, once all have finished. The remote ones go to the transport together (one handoff
+    /// to the network for the whole round); one addressed to this node is delivered locally
+    /// meanwhile.
+    public nonisolated func sendAll(app: String, messages: [(node: NodeURL, payload: [UInt8])]) async -> [Result<[UInt8], TransportError>] {
+        let remote = messages.indices.filter { messages[$0].node != url }
+        let requests = remote.map { (request: OverlayRequest.deliver(DeliverRequest(app: app, payload: messages[$0].payload)), node: messages[$0].node) }
+        let transport = transport, timeout = configuration.requestTimeout
+        var results = [Result<[UInt8], TransportError>](repeating: .failure(.unreachable("not sent")), count: messages.count)
+        let replies: [Result<OverlayReply, TransportError>]
+        if remote.count == messages.count {
+            replies = await transport.sendAll(requests, timeout: timeout)
+        } else {
+            async let sent = requests.isEmpty ? [] : transport.sendAll(requests, timeout: timeout)
+            for index in messages.indices where messages[index].node == url {
+                do throws(TransportError) { results[index] = .success(try await local(app: app, payload: messages[index].payload, key: nil)) }
+                catch { results[index] = .failure(error) }
+            }
+            replies = await sent
+        }
+        for (index, reply) in zip(remote, replies) {
+            results[index] = reply.flatMap { reply in
+                guard case .payload(let bytes) = reply else { return .failure(.malformedReply("deliver: expected the application's bytes")) }
+                return .success(bytes)
+            }
+        }
+        return results
+    }
+
     /// Delivers `payload` to application `app` on the owner of `key` and returns its reply bytes.
     /// One request when this node's table is right; otherwise iterative routing: a node that does
     /// not own the key answers with closer members, which this node learns and asks next. Throws

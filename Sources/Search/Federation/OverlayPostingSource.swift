@@ -185,31 +185,22 @@ public final class OverlayPostingSource: PostingSource {
         var pending = Set(terms)
         var answers: [String: Answer?] = [:]
         let rounds = holders.values.map(\.count).max() ?? 0
-        let network = network
         for rank in 0..<rounds where !pending.isEmpty {
             let groups = QueryPlan.requestsByOwner(terms: pending.filter { holders[$0]!.count > rank }.sorted()) { holders[$0]![rank] }
             let requests = groups.map { (node: $0.key, terms: $0.value, payload: message($0.value).bytes) }
-            let results: [(NodeURL, [String], [String: Answer]?, Int)]
-            if requests.count == 1 {
-                // One holder this round (a one-term clause): asked from this task, no child task.
-                results = [await Self.send(requests[0], over: network, decode: decode)]
-            } else {
-                results = await withTaskGroup(of: (NodeURL, [String], [String: Answer]?, Int).self) { group in
-                    for request in requests { group.addTask { await Self.send(request, over: network, decode: decode) } }
-                    var out: [(NodeURL, [String], [String: Answer]?, Int)] = []
-                    for await result in group { out.append(result) }
-                    return out
-                }
-            }
-            for (node, asked, reply, bytes) in results {
+            let replies = await network.sendAll(app: FederationSettings.applicationName, messages: requests.map { ($0.node, $0.payload) })
+            for (request, result) in zip(requests, replies) {
+                // A node that failed, or whose reply does not decode, leaves its terms pending.
+                let bytes = try? result.get()
+                let reply = bytes.flatMap { try? decode($0) }
                 state.withLock {
                     $0.traffic.requests += 1
-                    $0.traffic.bytesMoved += bytes
-                    $0.asked.insert(node)
+                    $0.traffic.bytesMoved += request.payload.count + (bytes?.count ?? 0)
+                    $0.asked.insert(request.node)
                     $0.traffic.nodesAsked = $0.asked.count
                 }
                 guard let reply else { continue }
-                for term in asked {
+                for term in request.terms {
                     answers[term] = .some(reply[term])
                     pending.remove(term)
                 }
@@ -218,18 +209,5 @@ public final class OverlayPostingSource: PostingSource {
         let missing = pending
         state.withLock { $0.unanswered.formUnion(missing) }
         return answers
-    }
-
-    /// One request of a round: the node, the terms asked, the decoded reply (nil when the node
-    /// failed or the reply did not decode) and the bytes moved.
-    private static func send<Answer: Sendable>(_ request: (node: NodeURL, terms: [String], payload: [UInt8]), over network: any SearchNetwork,
-                                               decode: @Sendable ([UInt8]) throws -> [String: Answer]) async
-        -> (NodeURL, [String], [String: Answer]?, Int) {
-        do {
-            let reply = try await network.send(to: request.node, app: FederationSettings.applicationName, payload: request.payload)
-            return (request.node, request.terms, try decode(reply), request.payload.count + reply.count)
-        } catch {
-            return (request.node, request.terms, nil, request.payload.count)
-        }
     }
 }

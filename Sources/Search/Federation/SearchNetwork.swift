@@ -20,6 +20,10 @@ public protocol SearchNetwork: Sendable {
     /// Sends `payload` to application `app` on node `to`; throws on timeout, unreachable node
     /// or a refusal (`TransportError.rejected` carries the remote `ServiceError`).
     func send(to: NodeURL, app: String, payload: [UInt8]) async throws(TransportError) -> [UInt8]
+    /// `send` of several messages in parallel: each outcome, in order, once all have finished.
+    /// The default sends them concurrently one by one; `OverlayNode` hands the remote ones to
+    /// its transport together (a query's round costs one handoff to the network).
+    func sendAll(app: String, messages: [(node: NodeURL, payload: [UInt8])]) async -> [Result<[UInt8], TransportError>]
     /// Stores items in this node's store only (durable on return); returns those stored.
     func storeLocal(_ items: [StoredItem]) async throws -> [StoredItem]
     /// One ping to `url`: its reply (with the site it serves), nil when it did not answer.
@@ -27,6 +31,20 @@ public protocol SearchNetwork: Sendable {
 }
 
 extension SearchNetwork {
+    public func sendAll(app: String, messages: [(node: NodeURL, payload: [UInt8])]) async -> [Result<[UInt8], TransportError>] {
+        await withTaskGroup(of: (Int, Result<[UInt8], TransportError>).self) { group in
+            for (index, message) in messages.enumerated() {
+                group.addTask {
+                    do throws(TransportError) { return (index, .success(try await send(to: message.node, app: app, payload: message.payload))) }
+                    catch { return (index, .failure(error)) }
+                }
+            }
+            var results = [Result<[UInt8], TransportError>](repeating: .failure(.unreachable("not sent")), count: messages.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
+
     public func replicaSets(of keys: [RingKey]) async -> [[NodeURL]] {
         var sets: [[NodeURL]] = []
         for key in keys { sets.append(await replicaSet(of: key)) }
