@@ -32,14 +32,23 @@ import Testing
         return try await SearchEngine(source: source).search(SearchRequest(query: query))
     }
 
+    /// `ring()` with alpha's and beta's courses published from their nodes.
+    func ringWithBothSites() async throws -> FederationHub {
+        let hub = ring()
+        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
+        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        return hub
+    }
+
+    /// N and average field lengths of alpha's and beta's three courses.
+    static let threeCourses = CollectionStatistics(documentCount: 3, averageFieldLengths: [3, 0, 0, 3, 0])
+
     let alphaDocs = [course(1, site: alpha, title: "Astronomy for beginners", summary: "Stars and planets"),
                      course(2, site: alpha, title: "Organic chemistry", summary: "Carbon compounds and stars")]
     let betaDocs = [course(7, site: beta, title: "Astronomy and astrophysics", summary: "Galaxies")]
 
     @Test func publishedPostingsAnswerLikeOneIndex() async throws {
-        let hub = ring()
-        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
-        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        let hub = try await ringWithBothSites()
         let reference = LocalIndex()
         for doc in alphaDocs { await reference.add(doc, site: Self.alpha) }
         for doc in betaDocs { await reference.add(doc, site: Self.beta) }
@@ -55,10 +64,8 @@ import Testing
     }
 
     @Test func recentFrequenciesSkipTheLookupRoundAndRankTheSame() async throws {
-        let hub = ring()
-        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
-        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
-        let stats = CollectionStatistics(documentCount: 3, averageFieldLengths: [3, 0, 0, 3, 0])
+        let hub = try await ringWithBothSites()
+        let stats = Self.threeCourses
         let cache = FrequencyCache()
         func run(_ query: String) async throws -> (SearchResponse, Int) {
             let source = OverlayPostingSource(network: hub.nodes[4], inlineLimit: 0, cache: cache) { stats }
@@ -76,9 +83,7 @@ import Testing
     }
 
     @Test func aQueryOfOneClauseAsksNoFrequencies() async throws {
-        let hub = ring()
-        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
-        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
+        let hub = try await ringWithBothSites()
         for query in ["astronomy", "\"organic chemistry\"", "carbon OR galaxies", "stars -galaxies"] {
             let before = hub.kindLog.count
             let response = try await search(hub, query, inlineLimit: 0)
@@ -91,10 +96,8 @@ import Testing
     }
 
     @Test func decisiveLocalEstimatesSkipTheLookupRoundAndWrongOnesChangeNothing() async throws {
-        let hub = ring()
-        _ = try await publisher(hub, node: 0, site: Self.alpha).publish(postings(alphaDocs, site: Self.alpha))
-        _ = try await publisher(hub, node: 1, site: Self.beta).publish(postings(betaDocs, site: Self.beta))
-        let stats = CollectionStatistics(documentCount: 3, averageFieldLengths: [3, 0, 0, 3, 0])
+        let hub = try await ringWithBothSites()
+        let stats = Self.threeCourses
         let own = LocalIndex()
         for doc in alphaDocs { await own.add(doc, site: Self.alpha) }
         func run(_ query: String, estimates: @escaping OverlayPostingSource.Estimates) async throws -> (SearchResponse, [String]) {
