@@ -208,16 +208,9 @@ public protocol Transport: Sendable {
 
 extension Transport {
     public func sendAll(_ requests: [(request: OverlayRequest, node: NodeURL)], timeout: Duration) async -> [Result<OverlayReply, TransportError>] {
-        await withTaskGroup(of: (Int, Result<OverlayReply, TransportError>).self) { group in
-            for (index, item) in requests.enumerated() {
-                group.addTask {
-                    do throws(TransportError) { return (index, .success(try await send(item.request, to: item.node, timeout: timeout))) }
-                    catch { return (index, .failure(error)) }
-                }
-            }
-            var results = [Result<OverlayReply, TransportError>](repeating: .failure(.unreachable("not sent")), count: requests.count)
-            for await (index, result) in group { results[index] = result }
-            return results
+        await requests.concurrentMap { item in
+            do throws(TransportError) { return .success(try await send(item.request, to: item.node, timeout: timeout)) }
+            catch { return .failure(error) }
         }
     }
 }

@@ -35,15 +35,21 @@ public struct HTTPTransport: Transport {
     /// All requests handed to the client together (`HTTPClient.sendAll`): one handoff to its
     /// network thread for the whole round.
     public func sendAll(_ requests: [(request: OverlayRequest, node: NodeURL)], timeout: Duration) async -> [Result<OverlayReply, TransportError>] {
-        let prepared = requests.map { Self.httpRequest($0.request, to: $0.node, timeout: timeout) }
-        let sendable = prepared.indices.compactMap { index in (try? prepared[index].get()).map { (index, $0) } }
-        let responses = await client.sendAll(sendable.map(\.1))
-        var results = prepared.map { $0.map { _ in OverlayReply.payload([]) } }
+        // A request that does not encode fails on its own; the others go out together.
+        var results: [Result<OverlayReply, TransportError>?] = []
+        var sendable: [(index: Int, http: HTTPClientRequest)] = []
+        for (index, item) in requests.enumerated() {
+            switch Self.httpRequest(item.request, to: item.node, timeout: timeout) {
+            case .success(let http): sendable.append((index, http)); results.append(nil)
+            case .failure(let error): results.append(.failure(error))
+            }
+        }
+        let responses = await client.sendAll(sendable.map(\.http))
         for ((index, _), response) in zip(sendable, responses) {
             let (request, node) = requests[index]
             results[index] = response.mapError(Self.transportError).flatMap { Self.reply(to: request, from: node, $0) }
         }
-        return results
+        return results.map { $0! }
     }
 
     /// The HTTP request that carries `request` to `node`, or why it could not be encoded.

@@ -32,16 +32,9 @@ public protocol SearchNetwork: Sendable {
 
 extension SearchNetwork {
     public func sendAll(app: String, messages: [(node: NodeURL, payload: [UInt8])]) async -> [Result<[UInt8], TransportError>] {
-        await withTaskGroup(of: (Int, Result<[UInt8], TransportError>).self) { group in
-            for (index, message) in messages.enumerated() {
-                group.addTask {
-                    do throws(TransportError) { return (index, .success(try await send(to: message.node, app: app, payload: message.payload))) }
-                    catch { return (index, .failure(error)) }
-                }
-            }
-            var results = [Result<[UInt8], TransportError>](repeating: .failure(.unreachable("not sent")), count: messages.count)
-            for await (index, result) in group { results[index] = result }
-            return results
+        await messages.concurrentMap { message in
+            do throws(TransportError) { return .success(try await send(to: message.node, app: app, payload: message.payload)) }
+            catch { return .failure(error) }
         }
     }
 
@@ -95,16 +88,9 @@ struct HolderDelivery: Sendable {
     var failure: TransportError?
 
     /// Sends each holder its payloads, holders in parallel and a holder's payloads in order,
-    /// stopping at a holder's first failure. One outcome per holder, in no particular order.
+    /// stopping at a holder's first failure. One outcome per holder, in the order given.
     static func send(_ payloads: [(holder: NodeURL, payloads: [[UInt8]])], over network: any SearchNetwork) async -> [HolderDelivery] {
-        await withTaskGroup(of: HolderDelivery.self) { group in
-            for (holder, parts) in payloads {
-                group.addTask { await send(parts, to: holder, over: network) }
-            }
-            var out: [HolderDelivery] = []
-            for await delivery in group { out.append(delivery) }
-            return out
-        }
+        await payloads.concurrentMap { await send($0.payloads, to: $0.holder, over: network) }
     }
 
     // The failure is kept as a value rather than tested in a `catch` that ignores it: Swift
