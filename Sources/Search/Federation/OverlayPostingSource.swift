@@ -178,8 +178,8 @@ public final class OverlayPostingSource: PostingSource {
     /// Asks every term's holders, owner first, in rounds: each round sends one request per node
     /// for the terms still unanswered whose holder at that rank it is, all nodes in parallel.
     /// Returns an entry for every answered term (nil value when the holder had nothing for it).
-    private func ask<Answer: Sendable>(terms: [String], message: @escaping @Sendable ([String]) -> SearchMessage,
-                                       decode: @escaping @Sendable ([UInt8]) throws -> [String: Answer]) async -> [String: Answer?] {
+    private func ask<Answer>(terms: [String], message: ([String]) -> SearchMessage,
+                             decode: ([UInt8]) throws -> [String: Answer]) async -> [String: Answer?] {
         let distinct = Array(Set(terms))
         let holders = Dictionary(uniqueKeysWithValues: zip(distinct, await network.replicaSets(of: distinct.map { .term($0) })))
         var pending = Set(terms)
