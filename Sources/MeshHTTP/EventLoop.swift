@@ -6,11 +6,13 @@ import Synchronization
 import CEpoll
 import MeshCore
 
-/// One epoll instance on its own dedicated thread (never on Swift's shared pool): accepts on its
+/// One epoll instance on its own dedicated thread (never on Swift's shared pool): accepts on
 /// the server's shared listeners, reads, parses, runs immediate handlers, writes, and sweeps
-/// timeouts every `sweepMilliseconds`. Other threads talk to it only through `commands` + eventfd.
+/// timeouts every `sweepMilliseconds`. It is also a task executor (EventLoopExecutor.swift) for
+/// handlers that mostly wait on peers, and carries their requests itself (`client`). Other
+/// threads talk to it only through `commands` and `remoteJobs` + eventfd.
 final class EventLoop: @unchecked Sendable {
-    enum Command { case close(ServerConnection), stopAccepting, closeIdle, stop }
+    enum Command { case close(ServerConnection), stopAccepting, closeIdle, stop, cancelClient(Set<UInt64>) }
 
     let epfd: Int32
     let wakeFD: Int32
@@ -21,6 +23,12 @@ final class EventLoop: @unchecked Sendable {
     var nextID: UInt64
     let commands = Mutex<[Command]>([])
     let exited = Atomic<Bool>(false)
+    /// Requests sent by tasks running on this loop (loop thread only).
+    let client: LoopClient
+    /// Jobs enqueued from the loop thread itself (loop thread only).
+    var localJobs: [UnownedJob] = []
+    /// Jobs enqueued from other threads, until the loop stops taking them.
+    let remoteJobs = Mutex(RemoteJobs())
     static let sweepMilliseconds: Int64 = 250
     static let wakeKey: UInt64 = .max
     static let listenerKeyBase: UInt64 = .max - 1000
@@ -32,6 +40,7 @@ final class EventLoop: @unchecked Sendable {
         self.nextID = UInt64(index) << 48
         epfd = try Syscall.call("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
         wakeFD = try Syscall.call("eventfd") { eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
+        client = LoopClient(epfd: epfd)
         try add(wakeFD, key: Self.wakeKey, events: EPOLLIN.rawValue)
         // Every loop watches the same listening sockets; EPOLLEXCLUSIVE wakes one loop per
         // incoming connection instead of all of them (no thundering herd, no SO_REUSEPORT).
@@ -71,6 +80,7 @@ final class EventLoop: @unchecked Sendable {
     func requestClose(_ connection: ServerConnection) { send(.close(connection)) }
 
     func run() {
+        becomeCurrent()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var lastSweep = Syscall.monotonicMilliseconds()
         var running = true
@@ -94,16 +104,22 @@ final class EventLoop: @unchecked Sendable {
                 } else if key >= Self.listenerKeyBase {
                     let li = Int(key - Self.listenerKeyBase)
                     if li < listeners.count && listeners[li] >= 0 { acceptAll(listeners[li]) }
+                } else if key & LoopClient.keyBit != 0 {
+                    client.handle(key: key, flags: flags)
                 } else if let c = connections[key] {
                     handle(c, flags)
                 }
             }
+            runJobs()
             let now = Syscall.monotonicMilliseconds()
             if now - lastSweep >= Self.sweepMilliseconds {
                 lastSweep = now
                 sweep(now)
+                runJobs()
             }
         }
+        client.closeAll()
+        handOffJobs()
         for c in Array(connections.values) { close(c) }
         stopWatchingListeners()
         Glibc.close(epfd)
@@ -196,6 +212,7 @@ final class EventLoop: @unchecked Sendable {
             c.lock.unlock()
         }
         for c in expired { close(c) }
+        client.sweep(now: now)
     }
 
     /// Runs queued commands; returns false when the loop must stop.
@@ -214,6 +231,8 @@ final class EventLoop: @unchecked Sendable {
                     c.lock.unlock()
                 }
                 for c in idle { close(c) }
+            case .cancelClient(let ids):
+                client.cancel(ids)
             case .stop:
                 return false
             }

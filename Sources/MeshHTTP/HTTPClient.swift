@@ -10,7 +10,10 @@ import Synchronization
 /// - Errors: every method throws `HTTPClientError` only; a reply outside 200…299 is
 ///   `.badStatus`, with the peer's `{"error":{…}}` code and message when it sent one.
 /// - Threads: safe to share between tasks. Network I/O runs on one dedicated thread per client
-///   (libcurl's multi interface), never on Swift's shared pool; callers only suspend.
+///   (libcurl's multi interface), never on Swift's shared pool; callers only suspend. A caller
+///   running on one of this process's `HTTPServer` event loops (a `.asyncOnLoop` route) sends
+///   its plain-http requests to IP-literal peers from that loop instead (`LoopClient`), so the
+///   round trip wakes no other thread; limits, timeouts and errors are the same.
 /// - Cancellation: cancelling the calling task abandons the request at once with `.cancelled`.
 /// - Lifecycle: `shutdown()` (or releasing the client) fails pending requests with `.cancelled`
 ///   and closes its connections. Create one client per process and share it.
@@ -46,6 +49,7 @@ public final class HTTPClient: Sendable {
                      body: [UInt8] = [], timeout: Duration? = nil) async throws(HTTPClientError) -> HTTPClientResponse {
         let request = try validated(method: method, url: url, headers: headers, body: body, timeout: timeout)
         try Task.checkCancellation(url: url)
+        if let results = await sendOnLoop([request]) { return try results[0].get() }
         let transfer = CurlTransfer(request, now: monotonicNanoseconds())
         let engine = self.engine
         do {
@@ -72,20 +76,22 @@ public final class HTTPClient: Sendable {
     /// Cancelling the calling task cancels every request not yet finished.
     public func sendAll(_ requests: [HTTPClientRequest]) async -> [Result<HTTPClientResponse, HTTPClientError>] {
         var results = [Result<HTTPClientResponse, HTTPClientError>?](repeating: nil, count: requests.count)
-        var transfers: [(index: Int, transfer: CurlTransfer)] = []
-        let now = monotonicNanoseconds()
+        var valid: [(index: Int, request: ClientRequest)] = []
         for (index, request) in requests.enumerated() {
             do throws(HTTPClientError) {
-                let validated = try validated(method: request.method, url: request.url, headers: request.headers,
-                                              body: request.body, timeout: request.timeout)
+                let checked = try validated(method: request.method, url: request.url, headers: request.headers,
+                                            body: request.body, timeout: request.timeout)
                 try Task.checkCancellation(url: request.url)
-                transfers.append((index, CurlTransfer(validated, now: now)))
+                valid.append((index, checked))
             } catch {
                 results[index] = .failure(error)
             }
         }
-        if !transfers.isEmpty {
-            let engine = self.engine, transfers = transfers
+        if !valid.isEmpty, let onLoop = await sendOnLoop(valid.map(\.request)) {
+            for ((index, _), result) in zip(valid, onLoop) { results[index] = result }
+        } else if !valid.isEmpty {
+            let now = monotonicNanoseconds()
+            let engine = self.engine, transfers = valid.map { (index: $0.index, transfer: CurlTransfer($0.request, now: now)) }
             let collected = await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<[(Int, Result<HTTPClientResponse, HTTPClientError>)], Never>) in
                     let collector = BatchCollector(count: transfers.count, continuation: continuation)
@@ -99,6 +105,33 @@ public final class HTTPClient: Sendable {
             }
             for (index, result) in collected { results[index] = result }
         }
+        return results.map { $0! }
+    }
+
+    /// Sends `requests` from the event loop running the caller, when there is one and it can
+    /// take them all now (`LoopClient.accepts`): each outcome, in order. Nil when not, and then
+    /// nothing was sent. Cancelling the caller cancels the requests already started.
+    private func sendOnLoop(_ requests: [ClientRequest]) async -> [Result<HTTPClientResponse, HTTPClientError>]? {
+        guard let loop = EventLoop.current,
+              let addresses = loop.client.accepts(requests, maxConnectionsPerPeer: max(1, settings.maxConnectionsPerPeer)) else { return nil }
+        let started = Mutex(Set<UInt64>())
+        let collected = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[(Int, Result<HTTPClientResponse, HTTPClientError>)], Never>) in
+                // The task prefers the loop, so it is still on the loop's thread here; if it
+                // ever were not, nothing is started and the requests go through libcurl.
+                guard loop.isCurrent else { return continuation.resume(returning: []) }
+                let collector = BatchCollector(count: requests.count, continuation: continuation)
+                for (index, request) in requests.enumerated() {
+                    let id = loop.client.start(request, to: addresses[index]) { collector.add(index, $0) }
+                    started.withLock { _ = $0.insert(id) }
+                }
+            }
+        } onCancel: {
+            loop.send(.cancelClient(started.withLock { $0 }))
+        }
+        guard collected.count == requests.count else { return nil }
+        var results = [Result<HTTPClientResponse, HTTPClientError>?](repeating: nil, count: requests.count)
+        for (index, result) in collected { results[index] = result }
         return results.map { $0! }
     }
 

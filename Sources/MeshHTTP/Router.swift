@@ -35,6 +35,12 @@ public struct Router: Sendable {
         case immediate(HTTPImmediateHandler)
         /// Tried on the event-loop thread first; when it returns nil, `fallback` runs as `.async`.
         case immediateFirst(HTTPImmediateAttempt, fallback: HTTPHandler)
+        /// Like `.async`, but the handler's task prefers the connection's event-loop thread as
+        /// its executor, and the requests it sends with `HTTPClient` to plain-http peers go out
+        /// from that loop: for handlers that mostly wait on peers (a federated query), whose
+        /// round trips then wake no other thread. Between awaits it must only compute briefly
+        /// and never block: it shares the thread with every connection of the loop.
+        case asyncOnLoop(HTTPHandler)
     }
 
     struct Route: Sendable {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CEpoll
 import MeshCore
 
 /// A pthread mutex for state touched by an event-loop thread and handler tasks.
@@ -198,19 +199,24 @@ final class ServerConnection: @unchecked Sendable {
             writeResponse(response, method: head.method, versionMinor: head.versionMinor, keepAlive: head.keepAlive, acceptsGzip: gzip)
         case .found(.async(let handler), let params, _):
             runAsync(handler, request: request, params: params, head: head, acceptsGzip: gzip)
+        case .found(.asyncOnLoop(let handler), let params, _):
+            runAsync(handler, request: request, params: params, head: head, acceptsGzip: gzip, onLoop: true)
         }
     }
 
-    /// Runs `handler` on Swift's shared executor; `complete` writes its response.
-    func runAsync(_ handler: @escaping HTTPHandler, request: HTTPRequest, params: RouteParameters, head: HTTPRequestHead, acceptsGzip: Bool) {
+    /// Runs `handler` on Swift's shared executor, or with the loop as its preferred executor;
+    /// `complete` writes its response.
+    func runAsync(_ handler: @escaping HTTPHandler, request: HTTPRequest, params: RouteParameters, head: HTTPRequestHead,
+                  acceptsGzip: Bool, onLoop: Bool = false) {
         inFlight = true
         deadlineKind = .none
         let context = self.context
-        Task {
+        let operation: @Sendable () async -> Void = {
             let response: HTTPResponse
             do { response = try await handler(request, params) } catch { response = context.render(error, request) }
             await self.complete(response, head: head, acceptsGzip: acceptsGzip)
         }
+        if onLoop { Task(executorPreference: loop, operation: operation) } else { Task(operation: operation) }
     }
 
     /// Called on a task thread when an async handler returns.

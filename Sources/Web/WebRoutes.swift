@@ -53,7 +53,7 @@ public struct WebRoutes: Sendable {
             return .html(pages.home(examples: ["organic chemistry", "machine learning", "programación", "storia medievale", "\"linear algebra\""],
                                     courseCount: courses, siteCount: stats.map(\.sitesContributing)))
         }
-        timed(&router, .get, "/search") { request, _ in
+        timed(&router, .get, "/search", onLoop: true) { request, _ in
             let q = request.query
             let query = q["q"] ?? ""
             if query.trimmingSpaces.isEmpty { return .redirect(to: "/") }
@@ -77,10 +77,10 @@ public struct WebRoutes: Sendable {
                          contentType: "application/atom+xml; charset=utf-8")
         }
 
-        timed(&router, .get, "/api/v1/search") { request, _ in
+        timed(&router, .get, "/api/v1/search", onLoop: true) { request, _ in
             Self.cors(.json(try await services.search(try Self.searchRequest(request.query)).jsonBytes()))
         }
-        timed(&router, .get, "/api/v1/suggest") { request, _ in
+        timed(&router, .get, "/api/v1/suggest", onLoop: true) { request, _ in
             let prefix = request.query["prefix"] ?? ""
             guard (1...64).contains(prefix.count) else {
                 throw APIError.badParameter(name: "prefix", reason: "must be 1 to 64 characters, e.g. ?prefix=chem")
@@ -113,11 +113,12 @@ public struct WebRoutes: Sendable {
         }
     }
 
-    /// Adds an async route that counts its requests and times them in the metrics registry.
+    /// Adds an async route that counts its requests and times them in the metrics registry;
+    /// `onLoop` runs it as `.asyncOnLoop` (handlers that mostly wait on other nodes).
     private func timed(_ router: inout Router, _ method: HTTPMethod, _ pattern: String, bodyLimit: Int? = nil,
-                       _ handler: @escaping HTTPHandler) {
+                       onLoop: Bool = false, _ handler: @escaping HTTPHandler) {
         let metrics = self.metrics
-        router.on(method, pattern, bodyLimit: bodyLimit, handler: .async { request, params in
+        let timedHandler: HTTPHandler = { request, params in
             let start = ContinuousClock.now
             var status = 500
             defer {
@@ -134,7 +135,8 @@ public struct WebRoutes: Sendable {
                 status = error.status
                 return pattern.hasPrefix("/api/") && method == .get ? Self.cors(.error(error)) : .error(error)
             }
-        })
+        }
+        router.on(method, pattern, bodyLimit: bodyLimit, handler: onLoop ? .asyncOnLoop(timedHandler) : .async(timedHandler))
     }
 
     /// Parses the query string of `/search`, `/api/v1/search` and the feed.
