@@ -37,6 +37,8 @@ final class LoopClient {
         var parser: HTTPResponseParser?
         var pending: Pending?
         var reused = false
+        /// When it last finished a request (monotonic ms), for `idleTimeout`.
+        var idleSince: Int64 = 0
 
         init(fd: Int32, key: UInt64, peer: String, connecting: Bool) {
             self.fd = fd; self.key = key; self.peer = peer; self.connecting = connecting
@@ -47,6 +49,9 @@ final class LoopClient {
     static let keyBit: UInt64 = 1 << 62
     /// Idle connections kept per peer.
     static let maxIdlePerPeer = 8
+    /// An idle connection unused this long is closed: below the server's default idle timeout
+    /// (60 s), so a request rarely meets a connection its peer is closing.
+    static let idleTimeoutMilliseconds: Int64 = 30_000
 
     private let epfd: Int32
     private var connections: [UInt64: Connection] = [:]
@@ -86,9 +91,10 @@ final class LoopClient {
         return pending.id
     }
 
+    /// Sends `pending` on an idle connection to its peer, or a new one (always for a retry).
     private func dispatch(_ pending: Pending) {
         let connection: Connection
-        if var free = idle[pending.peer], let reused = free.popLast() {
+        if !pending.retried, var free = idle[pending.peer], let reused = free.popLast() {
             idle[pending.peer] = free
             connection = reused
             connection.reused = true
@@ -128,11 +134,15 @@ final class LoopClient {
         if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { read(c) }
     }
 
-    /// Fails requests past their deadline. `now` is monotonic milliseconds.
+    /// Fails requests past their deadline and closes connections idle past `idleTimeout`.
+    /// `now` is monotonic milliseconds.
     func sweep(now: Int64) {
-        for c in connections.values {
-            guard let pending = c.pending, now >= pending.deadline else { continue }
-            fail(c, .timeout(url: pending.request.url, after: pending.request.timeout))
+        for c in Array(connections.values) {
+            if let pending = c.pending {
+                if now >= pending.deadline { fail(c, .timeout(url: pending.request.url, after: pending.request.timeout)) }
+            } else if now - c.idleSince >= Self.idleTimeoutMilliseconds {
+                close(c)
+            }
         }
     }
 
@@ -236,6 +246,7 @@ final class LoopClient {
             c.pending = nil
             c.parser = nil
             if parser.keepAlive && leftover == 0 && (idle[c.peer]?.count ?? 0) < Self.maxIdlePerPeer {
+                c.idleSince = Syscall.monotonicMilliseconds()
                 idle[c.peer, default: []].append(c)
             } else {
                 close(c)

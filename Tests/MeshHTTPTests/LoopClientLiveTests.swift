@@ -29,6 +29,24 @@ struct LoopClientLiveTests {
             }
             return .text(([onLoop ? "loop" : "pool"] + outcomes).joined(separator: "\n"))
         })
+        // Sends a GET to the body's URL in a child task (which keeps the loop preference), cancels
+        // it after 50 ms, and answers the outcome and how long it took.
+        router.on(.post, "/cancel", handler: .asyncOnLoop { request, _ in
+            let url = String(decoding: request.body, as: UTF8.self)
+            let start = ContinuousClock.now
+            let outcome = await withTaskGroup(of: Result<HTTPClientResponse, HTTPClientError>.self) { group in
+                group.addTask { await client.sendAll([HTTPClientRequest(url: url, timeout: .seconds(5))])[0] }
+                try? await Task.sleep(for: .milliseconds(50))
+                group.cancelAll()
+                return await group.next()!
+            }
+            let took = (ContinuousClock.now - start).components
+            let text: String = switch outcome {
+            case .success(let r): "ok \(r.status)"
+            case .failure(let e): "error \(e.code)"
+            }
+            return .text(text + " \(took.seconds * 1000 + took.attoseconds / 1_000_000_000_000_000)")
+        })
         var config = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         config.eventLoops = 2
         let front = HTTPServer(configuration: config, router: router, logger: Logger(label: "front", level: .error))
@@ -102,6 +120,21 @@ struct LoopClientLiveTests {
                     // name (sent through libcurl, since a loop never resolves names) still works.
                     #expect(lines == ["loop", "ok 200 100000 bytes", "ok 200 b|", "ok 200 byname|", "ok 200 a|"])
                 }
+            }
+        }
+    }
+
+    @Test func cancellingTheCallerAbandonsALoopRequestAtOnce() async throws {
+        try await withServer { _, peerPort in
+            let client = HTTPClient(), tester = HTTPClient()
+            defer { client.shutdown(); tester.shutdown() }
+            try await withFront(client: client) { front in
+                let reply = try await tester.send(method: "POST", url: "http://127.0.0.1:\(front)/cancel",
+                                                  body: Array("http://127.0.0.1:\(peerPort)/slow".utf8))
+                let parts = reply.bodyText.split(separator: " ")
+                #expect(parts.prefix(2) == ["error", "peer_request_cancelled"])
+                // Abandoned when cancelled (after 50 ms), not when the peer answered (400 ms).
+                #expect(Int(parts.last!)! < 350)
             }
         }
     }
