@@ -91,10 +91,8 @@ struct HTTPResponseParser {
                 if let stop = parseHead(upTo: end) { return stop }
                 position = end + 4
             case .fixed(let remaining):
-                let take = min(remaining, buffer.count - position)
-                body.append(contentsOf: buffer[position..<position + take])
-                position += take
-                if remaining - take > 0 { state = .fixed(remaining: remaining - take); return .needMore }
+                let left = takeBody(remaining)
+                if left > 0 { state = .fixed(remaining: left); return .needMore }
                 state = .done
             case .chunkSize:
                 guard let lineEnd = find([0x0D, 0x0A], from: position) else {
@@ -112,10 +110,8 @@ struct HTTPResponseParser {
                 guard body.count + size <= maxBodyBytes else { return .tooLarge }
                 state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkData(let remaining):
-                let take = min(remaining, buffer.count - position)
-                body.append(contentsOf: buffer[position..<position + take])
-                position += take
-                if remaining - take > 0 { state = .chunkData(remaining: remaining - take); return .needMore }
+                let left = takeBody(remaining)
+                if left > 0 { state = .chunkData(remaining: left); return .needMore }
                 state = .chunkDataEnd
             case .chunkDataEnd:
                 guard buffer.count - position >= 2 else { return .needMore }
@@ -140,6 +136,14 @@ struct HTTPResponseParser {
                 return .complete(leftover: buffer.count - position)
             }
         }
+    }
+
+    /// Moves up to `remaining` buffered bytes into the body; returns how many are still due.
+    private mutating func takeBody(_ remaining: Int) -> Int {
+        let take = min(remaining, buffer.count - position)
+        body.append(contentsOf: buffer[position..<position + take])
+        position += take
+        return remaining - take
     }
 
     /// Parses the head in `buffer[position..<end]` and chooses the framing; returns nil to go

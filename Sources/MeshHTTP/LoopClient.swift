@@ -232,7 +232,9 @@ final class LoopClient {
             }
             guard c.pending != nil else { close(c); return }   // bytes nobody asked for
             let progress = readBuffer.withUnsafeBytes { c.parser!.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            if progress != .needMore { finish(c, progress); return }
+            // Edge-triggered: read on until EAGAIN even after a complete reply, so a close that
+            // came with it is seen now (an idle connection would never be told again).
+            if progress != .needMore { finish(c, progress) }
         }
     }
 

@@ -30,23 +30,7 @@ final class PythonTestServer: Sendable {
         print(server.server_address[1], flush=True)
         server.serve_forever()
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line = [UInt8]()
-        var byte: UInt8 = 0
-        while Glibc.read(output.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") {
-            line.append(byte)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
-            throw POSIXError(.ECONNREFUSED)
-        }
-        self.port = port
-        self.process = process
+        (process, port) = try startPythonServer(script)
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -54,6 +38,27 @@ final class PythonTestServer: Sendable {
     /// Kills the server; Foundation's process monitor reaps it. (`waitUntilExit` can hang when
     /// called off the main thread on Linux, so the test does not wait.)
     func stop() { kill(process.processIdentifier, SIGKILL) }
+}
+
+/// Runs `script` with python3; it must print the port it listens on as its first line.
+/// Returns the process (kill it when done) and that port. Throws if no port is printed.
+func startPythonServer(_ script: String) throws -> (Process, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    var line = [UInt8]()
+    var byte: UInt8 = 0
+    while Glibc.read(output.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") {
+        line.append(byte)
+    }
+    guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+        process.terminate()
+        throw POSIXError(.ECONNREFUSED)
+    }
+    return (process, port)
 }
 
 struct Greeting: Codable, Equatable { var greeting: String }

@@ -155,16 +155,8 @@ struct LoopClientLiveTests {
             n += 1; body = str(n).encode()
             c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: " + str(len(body)).encode() + b"\\r\\n\\r\\n" + body); c.close()
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let (process, port) = try startPythonServer(script)
         defer { kill(process.processIdentifier, SIGKILL) }
-        var line = [UInt8](), byte: UInt8 = 0
-        while Glibc.read(output.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
-        let port = try #require(Int(String(decoding: line, as: UTF8.self)))
         let client = HTTPClient(), tester = HTTPClient()
         defer { client.shutdown(); tester.shutdown() }
         try await withFront(client: client) { front in
