@@ -64,15 +64,12 @@ struct ResponseHeadParser {
     mutating func feed(_ line: some Collection<UInt8>) {
         var bytes = Array(line)
         while bytes.last == 0x0A || bytes.last == 0x0D { bytes.removeLast() }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
-            let parts = text.split(separator: " ", maxSplits: 2)
-            status = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
+        if bytes.starts(with: "HTTP/".utf8) {
+            let parts = bytes.split(separator: 0x20, maxSplits: 2)
+            status = parts.count >= 2 ? Int(String(decoding: parts[1], as: UTF8.self)) ?? 0 : 0
             headers = []
-        } else if let colon = text.firstIndex(of: ":") {
-            let name = String(text[..<colon])
-            let value = trimmingWhitespace(text[text.index(after: colon)...])
-            headers.append((name, value))
+        } else if let field = fieldLine(bytes) {
+            headers.append(field)
         }
     }
 }
@@ -81,12 +78,4 @@ struct ResponseHeadParser {
 func decodeErrorBody(_ body: [UInt8]) -> ErrorBody? {
     guard body.first == UInt8(ascii: "{") else { return nil }
     return try? JSONCoding.decode(ErrorBody.self, from: body)
-}
-
-/// `text` without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3).
-private func trimmingWhitespace(_ text: Substring) -> String {
-    var slice = text
-    while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
-    while slice.last == " " || slice.last == "\t" { slice.removeLast() }
-    return String(slice)
 }

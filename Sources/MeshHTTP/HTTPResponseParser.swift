@@ -162,14 +162,8 @@ struct HTTPResponseParser {
         let code = codeBytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         var fields: [(name: String, value: String)] = []
         for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
-                return .invalid("a header line has no field name")
-            }
-            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-            var value = line[(colon + 1)...]
-            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-            while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
-            fields.append((name, String(decoding: value, as: UTF8.self)))
+            guard let field = fieldLine(line) else { return .invalid("a header line has no field name") }
+            fields.append(field)
         }
         if (100..<200).contains(code) { return nil }   // interim: the final head follows
         status = code
@@ -195,7 +189,7 @@ struct HTTPResponseParser {
     /// The comma-separated, lower-cased values of every field named `name`.
     private static func values(of name: String, in fields: [(name: String, value: String)]) -> [String] {
         fields.filter { $0.name.lowercased() == name }
-            .flatMap { $0.value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: " \t") } }
+            .flatMap { $0.value.lowercased().utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: trimmingWhitespace($0), as: UTF8.self) } }
     }
 
     private func find(_ needle: [UInt8], from start: Int) -> Int? {
@@ -223,11 +217,18 @@ struct HTTPResponseParser {
     }
 }
 
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var slice = self
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
-    }
+/// A field line `name: value` without its line break (RFC 9112 §5): the name, and the value
+/// without surrounding spaces and tabs; nil when there is no colon or no name.
+func fieldLine<Line: BidirectionalCollection>(_ line: Line) -> (name: String, value: String)? where Line.Element == UInt8 {
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon != line.startIndex else { return nil }
+    let value = trimmingWhitespace(line[line.index(after: colon)...])
+    return (String(decoding: line[line.startIndex..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self))
+}
+
+/// `bytes` without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3).
+func trimmingWhitespace<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.SubSequence where Bytes.Element == UInt8 {
+    var slice = bytes[...]
+    while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+    while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+    return slice
 }
