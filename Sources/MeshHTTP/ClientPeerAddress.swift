@@ -51,6 +51,16 @@ struct PeerAddress: Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// The request target of an absolute `url` (RFC 9112 §3.2.1, origin-form): its path and
+    /// query, `/` when it has no path, never the fragment. Found on bytes, like the scheme.
+    static func requestTarget(of url: String) -> String {
+        guard let separator = schemeSeparator(in: url) else { return "/" }
+        let rest = url[separator.upperBound...]
+        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let target = String(rest[start...].prefix { $0 != "#" })
+        return target.hasPrefix("?") ? "/" + target : target
+    }
+
     /// `host:port`, with IPv6 hosts in brackets.
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

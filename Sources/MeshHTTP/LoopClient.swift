@@ -310,14 +310,7 @@ final class LoopClient {
 
     /// The request's bytes: request line, `Host`, `User-Agent`, the caller's fields, framing.
     static func encode(_ request: ClientRequest, host address: SocketAddress) -> [UInt8] {
-        var target = "/"
-        if let separator = request.url.range(of: "://") {
-            let rest = request.url[separator.upperBound...]
-            if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                target = String(rest[slash...].prefix { $0 != "#" })
-                if target.hasPrefix("?") { target = "/" + target }
-            }
-        }
+        let target = PeerAddress.requestTarget(of: request.url)
         var head = "\(request.method) \(target) HTTP/1.1\r\nHost: \(address.description)\r\nUser-Agent: \(request.userAgent)\r\n"
         var hasContentType = false
         for (name, value) in request.headers {

@@ -17,6 +17,17 @@ import Testing
         #expect(PeerAddress(url: url) == nil)
     }
 
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/overlay/v1/app/search", "/overlay/v1/app/search"),
+        ("http://127.0.0.1:8080", "/"),
+        ("http://127.0.0.1:8080?q=a", "/?q=a"),
+        ("http://[::1]:9000/p?q=a+b#frag", "/p?q=a+b"),
+        ("http://h/a://b", "/a://b"),
+    ])
+    func requestTargetIsThePathAndQueryWithoutTheFragment(url: String, expected: String) {
+        #expect(PeerAddress.requestTarget(of: url) == expected)
+    }
+
     @Test func headParserKeepsOnlyTheFinalResponseHead() {
         var parser = ResponseHeadParser()
         for line in ["HTTP/1.1 100 Continue\r\n", "\r\n", "HTTP/1.1 201 Created\r\n", "Content-Type:  text/plain \r\n", "X-A: 1\r\n", "\r\n"] {
